@@ -1,0 +1,6 @@
+/** Scheduled: keeps the policy's alarms in place and re-checks those still in ALARM (escalation). */
+import middy from '@middy/core';
+import { logErrors, withRuntime } from '../lib/lambda/middleware';
+import { onSchedule } from '../lib/lambda/reconcile';
+
+export const handler = middy(onSchedule).use(withRuntime()).use(logErrors());

@@ -1,0 +1,83 @@
+/**
+ * `autopilot reconcile` and the scheduled `reconcile` function:
+ *
+ * 1. make CloudWatch hold exactly the alarms the policy describes (create, repair drift, delete the
+ *    orchestrator's alarms for rules that are gone);
+ * 2. re-check the policy's alarms that are still in ALARM. CloudWatch runs an alarm's actions only when
+ *    its state changes, so an alarm that stays in ALARM after a scale-out sends nothing more; here it is
+ *    handled again, and acts once its target's cooldown has passed (escalation). The target record's
+ *    conditional write keeps two overlapping runs from acting twice.
+ */
+import type { AlarmTrigger } from '../events/trigger';
+import { breachingDatapoints, reasonDataSchema, type ReasonData } from '../events/datapoints';
+import type { Execution } from '../model/plan';
+import type { ObservedAlarm } from '../model/snapshot';
+import { executionEmail } from '../notify/email';
+import { desiredAlarms, planAlarms } from '../plan/alarms';
+import { executeActions } from '../aws/execute';
+import { applyTrigger } from './handle-trigger';
+import type { Runtime } from './runtime';
+
+export interface ReconcileResult {
+  alarms: Execution;
+  rechecks: Execution[];
+}
+
+function parseReasonData(text: string | undefined): ReasonData | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = reasonDataSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function recheckTrigger(alarm: ObservedAlarm, region: string): AlarmTrigger {
+  const reason = alarm.stateReason ?? '';
+  return {
+    kind: 'alarm',
+    source: 'reconcile',
+    alarmName: alarm.name,
+    ...(alarm.arn ? { alarmArn: alarm.arn } : {}),
+    region,
+    state: alarm.state,
+    stateChangeTime: alarm.stateUpdatedAt ?? new Date(0).toISOString(),
+    reason,
+    ...(alarm.metric && alarm.namespace
+      ? {
+          metric: {
+            namespace: alarm.namespace,
+            name: alarm.metric,
+            dimensions: alarm.dimensions,
+            ...(alarm.statistic ? { statistic: alarm.statistic } : {}),
+          },
+        }
+      : {}),
+    ...(alarm.threshold !== undefined ? { threshold: alarm.threshold } : {}),
+    ...(alarm.comparison ? { comparison: alarm.comparison } : {}),
+    datapoints: breachingDatapoints(reason, parseReasonData(alarm.stateReasonData)),
+  };
+}
+
+export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<ReconcileResult> {
+  const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn).map((d) => d.alarm.name));
+  // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
+  const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
+  const actions = planAlarms(rt.policy, alarmTopicArn, observed);
+  const now = rt.now().toISOString();
+  const trigger = { kind: 'schedule' as const, time: now, region: rt.aws.region };
+  const alarms: Execution = { trigger, actions, ignored: [], outcomes: await executeActions(rt, actions) };
+  const email = executionEmail(alarms, rt.policy);
+  if (email && rt.notifier) {
+    const messageId = await rt.notifier.publish(email);
+    alarms.notification = { subject: email.subject, ...(messageId ? { messageId } : {}) };
+  }
+
+  const rechecks: Execution[] = [];
+  for (const alarm of observed) {
+    if (!wanted.has(alarm.name) || alarm.state !== 'ALARM') continue;
+    rechecks.push(await applyTrigger(rt, recheckTrigger(alarm, rt.aws.region)));
+  }
+  return { alarms, rechecks };
+}

@@ -1,0 +1,88 @@
+/** Reads and changes Auto Scaling groups. */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingGroupState } from '../model/snapshot';
+import { call } from './call';
+import type { AwsClients } from './clients';
+
+/** The most common instance type among the group's instances. */
+function commonType(group: AutoScalingGroup): string | undefined {
+  const counts = new Map<string, number>();
+  for (const i of group.Instances ?? [])
+    if (i.InstanceType) counts.set(i.InstanceType, (counts.get(i.InstanceType) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+export class AutoScalingAdapter {
+  constructor(private readonly aws: AwsClients) {}
+
+  async describeGroup(name: string): Promise<AutoScalingGroupState | undefined> {
+    const { client, sdk } = await this.aws.autoScaling();
+    const out = await call('DescribeAutoScalingGroups', () =>
+      client.send(new sdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })),
+    );
+    const group = out.AutoScalingGroups?.[0];
+    if (!group) return undefined;
+    const instanceType = commonType(group) ?? (await this.launchInstanceType(group));
+    return {
+      name,
+      minSize: group.MinSize ?? 0,
+      maxSize: group.MaxSize ?? 0,
+      desiredCapacity: group.DesiredCapacity ?? 0,
+      instances: (group.Instances ?? []).map((i) => ({
+        id: i.InstanceId ?? '',
+        ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
+        lifecycleState: i.LifecycleState ?? 'unknown',
+        ...(i.HealthStatus ? { healthStatus: i.HealthStatus } : {}),
+      })),
+      ...(instanceType ? { instanceType } : {}),
+      ...(group.Status ? { status: group.Status } : {}),
+      suspendedProcesses: (group.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter(Boolean),
+    };
+  }
+
+  /** For an empty group: the type its launch configuration or launch template would launch. */
+  private async launchInstanceType(group: AutoScalingGroup): Promise<string | undefined> {
+    const override = group.MixedInstancesPolicy?.LaunchTemplate?.Overrides?.[0]?.InstanceType;
+    if (override) return override;
+    if (group.LaunchConfigurationName) {
+      const { client, sdk } = await this.aws.autoScaling();
+      const out = await call('DescribeLaunchConfigurations', () =>
+        client.send(
+          new sdk.DescribeLaunchConfigurationsCommand({
+            LaunchConfigurationNames: [group.LaunchConfigurationName!],
+          }),
+        ),
+      );
+      return out.LaunchConfigurations?.[0]?.InstanceType;
+    }
+    const template =
+      group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+    if (!template?.LaunchTemplateId && !template?.LaunchTemplateName) return undefined;
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeLaunchTemplateVersions', () =>
+      client.send(
+        new sdk.DescribeLaunchTemplateVersionsCommand({
+          ...(template.LaunchTemplateId
+            ? { LaunchTemplateId: template.LaunchTemplateId }
+            : { LaunchTemplateName: template.LaunchTemplateName }),
+          Versions: [template.Version ?? '$Default'],
+        }),
+      ),
+    );
+    return out.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
+  }
+
+  async setDesiredCapacity(name: string, capacity: number): Promise<void> {
+    const { client, sdk } = await this.aws.autoScaling();
+    // HonorCooldown is off: the orchestrator keeps its own cooldown per target, in the state table.
+    await call('SetDesiredCapacity', () =>
+      client.send(
+        new sdk.SetDesiredCapacityCommand({
+          AutoScalingGroupName: name,
+          DesiredCapacity: capacity,
+          HonorCooldown: false,
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The one place that makes AWS SDK clients. Each client's module is imported on first use, not at load:
+ * a Lambda cold start pays only for the clients its path needs (an ignored event loads none; the EC2
+ * client, the heaviest, loads only where an instance is touched). Region and endpoint come from the
+ * standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS`) unless given here.
+ */
+import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
+import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
+import type * as DynamoDB from '@aws-sdk/client-dynamodb';
+import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as SNS from '@aws-sdk/client-sns';
+
+export interface ClientOptions {
+  region?: string;
+  /** Overrides `AWS_ENDPOINT_URL` (tests, local emulators). */
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+interface Loaded<C, M> {
+  client: C;
+  sdk: M;
+}
+
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= make().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+}
+
+export class AwsClients {
+  readonly region: string;
+
+  constructor(private readonly options: ClientOptions = {}) {
+    const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error("no AWS region: set AWS_REGION or the policy's region");
+    this.region = region;
+  }
+
+  private config() {
+    return {
+      region: this.region,
+      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+      ...(this.options.maxAttempts ? { maxAttempts: this.options.maxAttempts } : {}),
+    };
+  }
+
+  readonly autoScaling = lazy(
+    async (): Promise<Loaded<AutoScaling.AutoScalingClient, typeof AutoScaling>> => {
+      const sdk = await import('@aws-sdk/client-auto-scaling');
+      return { client: new sdk.AutoScalingClient(this.config()), sdk };
+    },
+  );
+
+  readonly cloudWatch = lazy(async (): Promise<Loaded<CloudWatch.CloudWatchClient, typeof CloudWatch>> => {
+    const sdk = await import('@aws-sdk/client-cloudwatch');
+    return { client: new sdk.CloudWatchClient(this.config()), sdk };
+  });
+
+  readonly dynamoDb = lazy(async (): Promise<Loaded<DynamoDB.DynamoDBClient, typeof DynamoDB>> => {
+    const sdk = await import('@aws-sdk/client-dynamodb');
+    return { client: new sdk.DynamoDBClient(this.config()), sdk };
+  });
+
+  readonly ec2 = lazy(async (): Promise<Loaded<EC2.EC2Client, typeof EC2>> => {
+    const sdk = await import('@aws-sdk/client-ec2');
+    return { client: new sdk.EC2Client(this.config()), sdk };
+  });
+
+  readonly sns = lazy(async (): Promise<Loaded<SNS.SNSClient, typeof SNS>> => {
+    const sdk = await import('@aws-sdk/client-sns');
+    return { client: new sdk.SNSClient(this.config()), sdk };
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * What must survive across Lambda invocations and CLI runs, in one DynamoDB table (partition key `pk`):
+ *
+ * - `event#<key>`: the idempotency claim of one event (alarm name + state-change time). SNS delivers at
+ *   least once and Lambda retries, so the first delivery claims the key with a conditional write and
+ *   later ones see it. A claim in progress expires after a lease, so a crashed run does not block the
+ *   event forever; a failed run releases its claim so the retry can act.
+ * - `target#<name>`: the last change made to a target (for the cooldown), with a version number. A
+ *   change is recorded only if the version is still the one the plan was made from, so two decisions
+ *   racing for one target give one change.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { TargetRecord } from '../model/snapshot';
+import { call, isAwsCode } from './call';
+import type { AwsClients } from './clients';
+
+export type Claim =
+  { claimed: true } | { claimed: false; status: 'in-progress' | 'done'; at: string; summary?: string };
+
+export interface RecordedChange {
+  at: string;
+  direction: 'out' | 'in';
+  from: number;
+  to: number;
+}
+
+/** An in-progress claim older than this is presumed dead (longer than a Lambda can run). */
+export const CLAIM_LEASE_SECONDS = 15 * 60;
+/** Handled events are remembered for a week: far beyond SNS's and Lambda's retry windows. */
+export const EVENT_RETENTION_SECONDS = 7 * 24 * 3600;
+
+type Item = Record<string, AttributeValue>;
+
+const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+
+export class StateStore {
+  constructor(
+    private readonly aws: AwsClients,
+    readonly table: string,
+  ) {}
+
+  async claimEvent(key: string, now: Date): Promise<Claim> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    try {
+      await call('PutItem', () =>
+        client.send(
+          new sdk.PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: { S: `event#${key}` },
+              status: { S: 'in-progress' },
+              at: { S: now.toISOString() },
+              leaseUntil: { N: String(epoch(now) + CLAIM_LEASE_SECONDS) },
+              expiresAt: { N: String(epoch(now) + EVENT_RETENTION_SECONDS) },
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#s = :progress AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':progress': { S: 'in-progress' },
+              ':now': { N: String(epoch(now)) },
+            },
+          }),
+        ),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+      const seen = await this.readEvent(key);
+      return {
+        claimed: false,
+        status: seen?.status ?? 'in-progress',
+        at: seen?.at ?? now.toISOString(),
+        ...(seen?.summary ? { summary: seen.summary } : {}),
+      };
+    }
+  }
+
+  async readEvent(
+    key: string,
+  ): Promise<{ status: 'in-progress' | 'done'; at: string; summary?: string } | undefined> {
+    const item = await this.get(`event#${key}`);
+    if (!item) return undefined;
+    return {
+      status: item.status?.S === 'done' ? 'done' : 'in-progress',
+      at: item.at?.S ?? '',
+      ...(item.summary?.S ? { summary: item.summary.S } : {}),
+    };
+  }
+
+  async completeEvent(key: string, now: Date, summary: string): Promise<void> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    await call('UpdateItem', () =>
+      client.send(
+        new sdk.UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: `event#${key}` } },
+          UpdateExpression: 'SET #s = :done, #at = :at, summary = :summary REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#s': 'status', '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':done': { S: 'done' },
+            ':at': { S: now.toISOString() },
+            ':summary': { S: summary },
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Gives the event back after a failure, so that AWS's retry of the invocation can act on it. */
+  async releaseEvent(key: string): Promise<void> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    await call('DeleteItem', () =>
+      client.send(
+        new sdk.DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: `event#${key}` } },
+          ConditionExpression: '#s = :progress',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':progress': { S: 'in-progress' } },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+    });
+  }
+
+  async readTarget(target: string): Promise<TargetRecord> {
+    const item = await this.get(`target#${target}`);
+    if (!item) return { target, version: 0 };
+    const direction = item.lastDirection?.S;
+    return {
+      target,
+      version: Number(item.version?.N ?? 0),
+      ...(item.lastActionAt?.S ? { lastActionAt: item.lastActionAt.S } : {}),
+      ...(direction === 'out' || direction === 'in' ? { lastDirection: direction } : {}),
+      ...(item.lastFrom?.N ? { lastFrom: Number(item.lastFrom.N) } : {}),
+      ...(item.lastTo?.N ? { lastTo: Number(item.lastTo.N) } : {}),
+    };
+  }
+
+  /**
+   * Records a change to a target if nobody recorded one since `expectedVersion` was read.
+   * Returns the new record, or undefined when the race was lost (the plan is stale).
+   */
+  async recordChange(
+    target: string,
+    expectedVersion: number,
+    change: RecordedChange | undefined,
+  ): Promise<TargetRecord | undefined> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    const version = expectedVersion + 1;
+    const item: Item = { pk: { S: `target#${target}` }, version: { N: String(version) } };
+    if (change) {
+      item.lastActionAt = { S: change.at };
+      item.lastDirection = { S: change.direction };
+      item.lastFrom = { N: String(change.from) };
+      item.lastTo = { N: String(change.to) };
+    }
+    try {
+      await call('PutItem', () =>
+        client.send(
+          new sdk.PutItemCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression:
+              expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
+            ExpressionAttributeValues: { ':v': { N: String(expectedVersion) } },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isAwsCode(error, 'ConditionalCheckFailedException')) return undefined;
+      throw error;
+    }
+    return {
+      target,
+      version,
+      ...(change
+        ? {
+            lastActionAt: change.at,
+            lastDirection: change.direction,
+            lastFrom: change.from,
+            lastTo: change.to,
+          }
+        : {}),
+    };
+  }
+
+  private async get(pk: string): Promise<Item | undefined> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    try {
+      const out = await call('GetItem', () =>
+        client.send(
+          new sdk.GetItemCommand({ TableName: this.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
+        ),
+      );
+      return out.Item;
+    } catch (error) {
+      // `plan` runs before anything was ever deployed or applied: no table means no history yet.
+      if (isAwsCode(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+}

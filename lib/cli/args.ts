@@ -1,0 +1,96 @@
+/**
+ * Command-line parsing: `autopilot <command> [flags]`. Unknown flags and commands are bad input (exit 2)
+ * with a one-line reason naming the flag.
+ */
+import { parseArgs } from 'node:util';
+import { ValidationError } from '../errors';
+
+export const COMMANDS = ['validate', 'reconcile', 'plan', 'apply', 'sandbox', 'schema'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  command: Command | 'help' | 'version';
+  config?: string;
+  event?: string;
+  format: 'json' | 'table';
+  dryRun: boolean;
+  stage?: string;
+  region?: string;
+  keep: boolean;
+}
+
+const OPTIONS = {
+  config: { type: 'string' },
+  event: { type: 'string' },
+  format: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  keep: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+export const USAGE = `Usage: autopilot <command> [options]
+
+Commands:
+  validate                 check the policy file and print what it means
+  reconcile                create/repair the policy's alarms; re-check alarms still in ALARM
+  plan --event FILE|-      print what an event would do; changes nothing
+  apply --event FILE|-     do it: change capacity, e-mail the decision (once per event)
+  schema                   print the policy file's JSON Schema (for editors)
+  sandbox                  run the local sandbox against a local AWS (npm start)
+
+Options:
+  --config FILE            policy file (default: $AUTOPILOT_CONFIG, else ./autopilot.yml)
+  --format json|table      output format (default: table); json prints one document on stdout
+  --dry-run                plan and notify "would do", change nothing
+  --stage NAME             deployment stage whose topics and table to use (default: $AUTOPILOT_STAGE, else dev)
+  --region REGION          AWS region (default: the policy's region, else $AWS_REGION)
+  -h, --help               this help
+
+Exit codes: 0 success (also "nothing to do" and "ignored"), 1 an action failed, 2 bad input.
+AWS access uses the standard environment (AWS_REGION, AWS_PROFILE, credentials, AWS_ENDPOINT_URL).`;
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '(arguments)';
+    throw new ValidationError(
+      flag,
+      message.includes('Unknown option') ? 'unknown option' : message.split('\n')[0]!,
+    );
+  }
+  const { values, positionals } = parsed;
+  const [name, ...extra] = positionals;
+  if (values.version) return { command: 'version', format: 'table', dryRun: false, keep: false };
+  if (values.help || name === undefined || name === 'help')
+    return { command: 'help', format: 'table', dryRun: false, keep: false };
+  if (!(COMMANDS as readonly string[]).includes(name)) {
+    throw new ValidationError(
+      '(command)',
+      `unknown command "${name}" (expected one of ${COMMANDS.join(', ')})`,
+    );
+  }
+  if (extra.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
+  const format = values.format ?? 'table';
+  if (format !== 'json' && format !== 'table')
+    throw new ValidationError('--format', 'expected json or table');
+  const command = name as Command;
+  if ((command === 'plan' || command === 'apply') && !values.event) {
+    throw new ValidationError('--event', `required by ${command} (a file with the event, or - for stdin)`);
+  }
+  return {
+    command,
+    format,
+    dryRun: values['dry-run'] ?? false,
+    keep: values.keep ?? false,
+    ...(values.config ? { config: values.config } : {}),
+    ...(values.event ? { event: values.event } : {}),
+    ...(values.stage ? { stage: values.stage } : {}),
+    ...(values.region ? { region: values.region } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+/** `autopilot plan --event` (changes nothing) and `autopilot apply --event` (acts, once per event). */
+import { applyTrigger, planTrigger } from '../../app/handle-trigger';
+import { parseEvent } from '../../events/parse-event';
+import type { Execution, Plan } from '../../model/plan';
+import { renderPlan } from '../render';
+import { EXIT, type CliContext } from '../context';
+
+function print(ctx: CliContext, results: (Plan | Execution)[]): void {
+  if (ctx.args.format === 'json') {
+    // One trigger (the usual case) prints the plan itself; an event with several records, all of them.
+    const doc = results.length === 1 ? results[0] : { plans: results };
+    ctx.io.stdout(JSON.stringify(doc, null, 2));
+  } else {
+    ctx.io.stdout(results.map(renderPlan).join('\n\n'));
+  }
+}
+
+export async function plan(ctx: CliContext): Promise<number> {
+  const policy = ctx.policy();
+  const triggers = parseEvent(ctx.readEvent(), { defaultRegion: ctx.region(policy) });
+  const rt = ctx.readOnlyRuntime(policy);
+  const plans: Plan[] = [];
+  for (const trigger of triggers) plans.push(await planTrigger(rt, trigger));
+  print(ctx, plans);
+  return EXIT.ok;
+}
+
+export async function apply(ctx: CliContext): Promise<number> {
+  const policy = ctx.policy();
+  const triggers = parseEvent(ctx.readEvent(), { defaultRegion: ctx.region(policy) });
+  const { rt } = await ctx.runtime(policy);
+  const executions: Execution[] = [];
+  for (const trigger of triggers) executions.push(await applyTrigger(rt, trigger));
+  print(ctx, executions);
+  return executions.some((e) => e.outcomes.some((o) => o.status === 'failed')) ? EXIT.failed : EXIT.ok;
+}

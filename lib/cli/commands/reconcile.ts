@@ -1,0 +1,29 @@
+/** `autopilot reconcile`: the policy's alarms (and, outside a deployment, its topics, table and e-mail subscriptions). */
+import { reconcile as reconcileUseCase } from '../../app/reconcile';
+import { ensureEmailSubscriptions } from '../../aws/deployment';
+import { renderPlan } from '../render';
+import { EXIT, type CliContext } from '../context';
+
+export async function reconcile(ctx: CliContext): Promise<number> {
+  const policy = ctx.policy();
+  const { rt, deployment } = await ctx.runtime(policy);
+  const subscribed = rt.dryRun
+    ? []
+    : await ensureEmailSubscriptions(rt.aws, deployment.notifyTopicArn, policy.notifications.emails);
+  const result = await reconcileUseCase(rt, deployment.alarmTopicArn);
+  if (ctx.args.format === 'json') {
+    ctx.io.stdout(JSON.stringify({ deployment, subscribed, ...result }, null, 2));
+  } else {
+    const lines = [
+      `Alarm topic: ${deployment.alarmTopicArn}`,
+      `Notifications: ${deployment.notifyTopicArn}${subscribed.length ? ` (subscribed ${subscribed.join(', ')}: confirm the e-mail AWS sends)` : ''}`,
+      renderPlan(result.alarms),
+      ...result.rechecks.map(renderPlan),
+    ];
+    ctx.io.stdout(lines.join('\n'));
+  }
+  const failed = [result.alarms, ...result.rechecks].some((e) =>
+    e.outcomes.some((o) => o.status === 'failed'),
+  );
+  return failed ? EXIT.failed : EXIT.ok;
+}

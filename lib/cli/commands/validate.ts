@@ -1,0 +1,39 @@
+/** `autopilot validate`: is the policy file valid, and what does it mean? */
+import type { Policy, ScalingRule, Target } from '../../policy/policy';
+import { alarmName } from '../../policy/policy';
+import { EXIT, type CliContext } from '../context';
+
+function ruleWords(rule: ScalingRule): string {
+  const w = rule.when;
+  const step =
+    rule.step.kind === 'fixed'
+      ? `${rule.direction === 'high' ? '+' : '−'}${rule.step.count}`
+      : `to ${rule.step.target} ${w.metric} per instance (proportional)`;
+  return `${step} when ${w.metric} ${w.statistic} ${rule.direction === 'high' ? '>' : '<'} ${w.threshold} for ${w.forMinutes} min`;
+}
+
+export function describeTarget(policy: Policy, t: Target): string[] {
+  const lines = [`${t.name}: Auto Scaling group ${t.autoScalingGroup}${t.dryRun ? ' (dry run)' : ''}`];
+  if (t.scaleOut)
+    lines.push(`  scale out ${ruleWords(t.scaleOut)}  [alarm ${alarmName(policy, t.name, 'high')}]`);
+  if (t.scaleIn)
+    lines.push(`  scale in  ${ruleWords(t.scaleIn)}  [alarm ${alarmName(policy, t.name, 'low')}]`);
+  lines.push(
+    `  bounds ${t.bounds ? `${t.bounds.min}–${t.bounds.max}` : "the group's MinSize–MaxSize"}, cooldown ${t.cooldownMinutes} min`,
+  );
+  return lines;
+}
+
+export function validate(ctx: CliContext): number {
+  const policy = ctx.policy();
+  if (ctx.args.format === 'json') {
+    ctx.io.stdout(JSON.stringify({ valid: true, policy }, null, 2));
+  } else {
+    const lines = [`Policy is valid: ${policy.targets.length} target(s)${policy.dryRun ? ', dry run' : ''}.`];
+    for (const t of policy.targets) lines.push(...describeTarget(policy, t));
+    if (policy.notifications.emails.length > 0)
+      lines.push(`E-mails to: ${policy.notifications.emails.join(', ')}`);
+    ctx.io.stdout(lines.join('\n'));
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,76 @@
+/**
+ * One base class for every error the product raises on purpose. Subclasses carry a stable `name`,
+ * the `cause` they wrap, and enough context to say what went wrong without a stack trace.
+ *
+ * `retryable` tells the Lambda shell whether throwing (so that AWS retries the invocation) can help:
+ * bad input never becomes good by retrying; throttling and transient AWS faults may.
+ */
+export class AutopilotError extends Error {
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that can never be processed as given: a malformed event, an invalid policy, an unknown flag. */
+export class ValidationError extends AutopilotError {
+  /** The dotted path of the offending field, e.g. `Records[0].Sns.Message.NewStateValue`. */
+  readonly field: string;
+
+  constructor(field: string, problem: string, options?: { cause?: unknown }) {
+    super(field ? `${field}: ${problem}` : problem, options);
+    this.field = field;
+  }
+}
+
+/** The policy file is missing, unreadable or invalid; `issues` lists every problem found. */
+export class PolicyError extends AutopilotError {
+  readonly file: string;
+  readonly issues: readonly string[];
+
+  constructor(file: string, issues: readonly string[], options?: { cause?: unknown }) {
+    super(
+      `${file}: ${issues[0] ?? 'invalid policy'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+      options,
+    );
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** A call to AWS failed. Throttling and 5xx faults are retryable; access denied and bad requests are not. */
+export class AwsCallError extends AutopilotError {
+  override readonly retryable: boolean;
+  readonly operation: string;
+  readonly code: string;
+
+  constructor(
+    operation: string,
+    code: string,
+    message: string,
+    retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation} failed: ${code}: ${message}`, options);
+    this.operation = operation;
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+/** An action failed while being applied; what was already done is in `completed`. */
+export class ActionFailedError extends AutopilotError {
+  readonly actionType: string;
+
+  constructor(actionType: string, message: string, options?: { cause?: unknown }) {
+    super(`${actionType}: ${message}`, options);
+    this.actionType = actionType;
+  }
+}
+
+export const isRetryable = (error: unknown): boolean => error instanceof AutopilotError && error.retryable;
+
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

@@ -1,0 +1,69 @@
+/**
+ * The Lambda SNS event envelope (`Records[].Sns`). One invocation can carry several records; each
+ * record's `Message` is a JSON string holding either a CloudWatch alarm notification or an Auto
+ * Scaling notification, told apart by their keys before the matching schema checks them.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import type { Trigger } from './trigger';
+import {
+  autoScalingTriggerFromSnsMessage,
+  isLifecycleHookMessage,
+  isSnsAutoScalingMessage,
+  snsAutoScalingMessageSchema,
+} from './autoscaling-notification';
+import { isRecord } from './fields';
+import { alarmTriggerFromSnsMessage, isSnsAlarmMessage, snsAlarmMessageSchema } from './sns-alarm';
+import type { SnsDelivery } from './sns-alarm';
+import { formatZodPath, parseWith } from './zod-issue';
+
+const snsEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal('aws:sns').optional(),
+        EventSubscriptionArn: z.string().optional(),
+        Sns: z.object({
+          TopicArn: z.string().optional(),
+          Message: z.string(),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+type SnsRecord = z.output<typeof snsEventSchema>['Records'][number];
+
+/** One trigger per record, in record order. */
+export function parseSnsEvent(event: unknown, context: { defaultRegion?: string } = {}): Trigger[] {
+  const parsed = parseWith(snsEventSchema, event);
+  return parsed.Records.map((record, index) => parseSnsRecord(record, index, context.defaultRegion));
+}
+
+function parseSnsRecord(record: SnsRecord, index: number, defaultRegion: string | undefined): Trigger {
+  const at = ['Records', index, 'Sns', 'Message'];
+  const field = formatZodPath(at);
+  let message: unknown;
+  try {
+    message = JSON.parse(record.Sns.Message);
+  } catch (error) {
+    throw new ValidationError(field, 'expected a JSON document', { cause: error });
+  }
+  if (!isRecord(message)) throw new ValidationError(field, 'expected a JSON object');
+
+  const delivery: SnsDelivery = {
+    topicArn: record.Sns.TopicArn,
+    subscriptionArn: record.EventSubscriptionArn,
+    defaultRegion,
+  };
+  if (isSnsAlarmMessage(message)) {
+    return alarmTriggerFromSnsMessage(parseWith(snsAlarmMessageSchema, message, at), delivery);
+  }
+  if (isLifecycleHookMessage(message)) {
+    throw new ValidationError(field, 'Auto Scaling lifecycle hook notifications are not supported');
+  }
+  if (isSnsAutoScalingMessage(message)) {
+    return autoScalingTriggerFromSnsMessage(parseWith(snsAutoScalingMessageSchema, message, at), delivery);
+  }
+  throw new ValidationError(field, 'expected a CloudWatch alarm or an Auto Scaling notification');
+}

@@ -1,0 +1,88 @@
+/**
+ * Every incoming event, whatever its envelope, is normalised into one of these triggers.
+ * Planners and the orchestrator only ever see triggers, never raw events.
+ */
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** Where a trigger came from; kept for the e-mail and the logs. */
+export type TriggerSource =
+  | 'sns' // CloudWatch alarm action → SNS topic → Lambda
+  | 'eventbridge' // EventBridge "CloudWatch Alarm State Change"
+  | 'lambda-action' // alarm action that invokes the Lambda function directly
+  | 'reconcile' // re-check of an alarm that stayed in ALARM
+  | 'cli';
+
+/** One metric an alarm watches. Dimension names and values are kept exactly as AWS sent them. */
+export interface AlarmMetric {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+  /** `Average`, `Maximum`, … or an extended statistic such as `p90`; upper-case `AVERAGE` from SNS is normalised. */
+  statistic?: string;
+  periodSeconds?: number;
+  unit?: string;
+}
+
+export interface AlarmTrigger {
+  kind: 'alarm';
+  source: TriggerSource;
+  alarmName: string;
+  alarmArn?: string;
+  /** AWS region code (`eu-west-1`), resolved from the ARN, the display name or the delivering topic. */
+  region?: string;
+  account?: string;
+  state: AlarmState;
+  previousState?: AlarmState;
+  /** ISO-8601 time of the state change; with the alarm name it identifies the event (idempotency key). */
+  stateChangeTime: string;
+  reason: string;
+  /** The single metric of a metric alarm; absent for metric-math, anomaly-detection and composite alarms. */
+  metric?: AlarmMetric;
+  /** Metrics of a metric-math alarm (`Trigger.Metrics` / `configuration.metrics` with expressions). */
+  metricMath?: { id: string; expression?: string; metric?: AlarmMetric; returnData: boolean }[];
+  /** True for a composite alarm (an `AlarmRule` over other alarms). */
+  composite?: boolean;
+  threshold?: number;
+  comparison?: string;
+  evaluationPeriods?: number;
+  /** The datapoints that caused the state change, newest first, when the event carries them. */
+  datapoints: number[];
+}
+
+export interface AutoScalingNotificationTrigger {
+  kind: 'autoscaling-notification';
+  /** e.g. `autoscaling:EC2_INSTANCE_LAUNCH`, `autoscaling:EC2_INSTANCE_TERMINATE_ERROR`, `autoscaling:TEST_NOTIFICATION`. */
+  event: string;
+  autoScalingGroupName: string;
+  region?: string;
+  account?: string;
+  instanceId?: string;
+  time: string;
+  /** `InProgress`, `Successful`, `Failed`, … */
+  statusCode?: string;
+  cause?: string;
+  description?: string;
+}
+
+export interface InstanceStateChangeTrigger {
+  kind: 'instance-state-change';
+  instanceId: string;
+  /** `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`. */
+  state: string;
+  region?: string;
+  account?: string;
+  time: string;
+}
+
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  time: string;
+  region?: string;
+  account?: string;
+  /** The rule or schedule that fired, when the event names it. */
+  ruleArn?: string;
+}
+
+export type Trigger =
+  AlarmTrigger | AutoScalingNotificationTrigger | InstanceStateChangeTrigger | ScheduleTrigger;

@@ -1,0 +1,19 @@
+/** The scheduled `reconcile` function's body: alarms as the policy says, re-check alarms still firing. */
+import { reconcile } from '../app/reconcile';
+import type { AutopilotContext } from './middleware';
+
+export async function onSchedule(_event: unknown, context: AutopilotContext) {
+  const { rt, deployment } = context.autopilot;
+  const result = await reconcile(rt, deployment.alarmTopicArn);
+  return {
+    alarms: result.alarms.outcomes.map((o) => ({
+      type: o.action.type,
+      status: o.status,
+      reason: o.action.reason,
+    })),
+    rechecks: result.rechecks.map((e) => ({
+      actions: e.outcomes.map((o) => ({ type: o.action.type, target: o.action.target, status: o.status })),
+      ignored: e.ignored.map((i) => i.reason),
+    })),
+  };
+}

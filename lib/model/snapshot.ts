@@ -1,0 +1,69 @@
+/**
+ * The part of the account a decision depends on, read fresh before planning. Planners read only this,
+ * never AWS, so the same snapshot always gives the same plan.
+ */
+
+export interface GroupInstance {
+  id: string;
+  instanceType?: string;
+  lifecycleState: string;
+  healthStatus?: string;
+}
+
+export interface AutoScalingGroupState {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  instances: GroupInstance[];
+  /** Instance type new instances get, when the launch template/configuration or the instances tell it. */
+  instanceType?: string;
+  /** A group being deleted, or suspended for `Launch`/`Terminate`, cannot be scaled. */
+  status?: string;
+  suspendedProcesses: string[];
+}
+
+/** What the orchestrator last did to a target, kept in the state table across invocations. */
+export interface TargetRecord {
+  target: string;
+  lastActionAt?: string;
+  lastDirection?: 'out' | 'in';
+  lastFrom?: number;
+  lastTo?: number;
+  /** Opaque version for conditional writes: the change is recorded only if nobody recorded one since. */
+  version: number;
+}
+
+export interface AutoScalingSnapshot {
+  kind: 'auto-scaling-group';
+  /** Absent when the group does not exist (deleted, misspelt in the policy). */
+  group?: AutoScalingGroupState;
+  record: TargetRecord;
+  /** The metric's latest value when the event did not carry one (read from CloudWatch). */
+  metricValue?: number;
+}
+
+/** An alarm as CloudWatch describes it, in the same words as `AlarmDefinition`. */
+export interface ObservedAlarm {
+  name: string;
+  arn?: string;
+  description?: string;
+  namespace?: string;
+  metric?: string;
+  dimensions: Record<string, string>;
+  statistic?: string;
+  periodSeconds?: number;
+  evaluationPeriods?: number;
+  datapointsToAlarm?: number;
+  threshold?: number;
+  comparison?: string;
+  treatMissingData?: string;
+  alarmActions: string[];
+  actionsEnabled: boolean;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateUpdatedAt?: string;
+  stateReason?: string;
+  stateReasonData?: string;
+  /** Carries `autopilot:managed=true`: created by the orchestrator, so it may delete it. */
+  managed: boolean;
+}

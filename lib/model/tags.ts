@@ -1,0 +1,17 @@
+/** Tags the orchestrator writes and honours (DESIGN §3). Keys are a public contract. */
+export const TAGS = {
+  /** Created or adopted by ec2-autopilot; it may change or delete it. */
+  managed: 'autopilot:managed',
+  /** Never changed nor deleted by ec2-autopilot, whatever the policy says. */
+  protect: 'autopilot:protect',
+  /** Cleanup mark: ISO date after which the resource may be deleted if still orphaned. */
+  deleteAfter: 'autopilot:delete-after',
+  /** AMI family for image retention. */
+  lineage: 'autopilot:lineage',
+  replacedBy: 'autopilot:replaced-by',
+  replaces: 'autopilot:replaces',
+  /** Policy target an alarm belongs to. */
+  target: 'autopilot:target',
+  /** `high` or `low`: which rule of the target an alarm drives. */
+  direction: 'autopilot:direction',
+} as const;

@@ -1,0 +1,132 @@
+/**
+ * The orchestrator owns the alarms that drive it: one per rule, named `<prefix>-<target>-high|low`,
+ * pointing at the orchestrator's alarm topic. This planner compares what the policy describes with what
+ * CloudWatch has and returns the PutMetricAlarm/DeleteAlarms actions that close the gap. Pure.
+ */
+import type { AlarmDefinition, DeleteAlarmAction, UpdateAlarmAction } from '../model/action';
+import type { ObservedAlarm } from '../model/snapshot';
+import { alarmName, type Policy, type ScalingRule, type Target } from '../policy/policy';
+import { TAGS } from '../model/tags';
+
+function describeRule(target: Target, rule: ScalingRule): string {
+  const w = rule.when;
+  const verb = rule.direction === 'high' ? 'out' : 'in';
+  return (
+    `Managed by ec2-autopilot: scale ${target.name} (${target.autoScalingGroup}) ${verb} when ${w.metric} ` +
+    `${w.statistic} is ${w.comparison} ${w.threshold} for ${w.forMinutes} min. Edits are reverted by autopilot reconcile.`
+  );
+}
+
+export function alarmDefinition(
+  policy: Policy,
+  target: Target,
+  rule: ScalingRule,
+  alarmTopicArn: string,
+): AlarmDefinition {
+  const w = rule.when;
+  // Minutes of breach → consecutive periods; a 5-minute condition on 60 s periods is 5 of 5 datapoints.
+  const periods = Math.max(1, Math.round((w.forMinutes * 60) / w.periodSeconds));
+  return {
+    name: alarmName(policy, target.name, rule.direction),
+    description: describeRule(target, rule),
+    namespace: w.namespace,
+    metric: w.metric,
+    dimensions: { AutoScalingGroupName: target.autoScalingGroup },
+    statistic: w.statistic,
+    periodSeconds: w.periodSeconds,
+    evaluationPeriods: periods,
+    datapointsToAlarm: periods,
+    threshold: w.threshold,
+    comparison: rule.direction === 'high' ? 'GreaterThanThreshold' : 'LessThanThreshold',
+    // A group with no instances sends no data: that is neither high nor low load, so keep the state.
+    treatMissingData: 'missing',
+    alarmActions: [alarmTopicArn],
+    tags: { [TAGS.managed]: 'true', [TAGS.target]: target.name, [TAGS.direction]: rule.direction },
+  };
+}
+
+export function desiredAlarms(
+  policy: Policy,
+  alarmTopicArn: string,
+): { target: Target; alarm: AlarmDefinition }[] {
+  return policy.targets.flatMap((target) =>
+    [target.scaleOut, target.scaleIn]
+      .filter((rule): rule is ScalingRule => rule !== undefined)
+      .map((rule) => ({ target, alarm: alarmDefinition(policy, target, rule, alarmTopicArn) })),
+  );
+}
+
+const sameDimensions = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+
+/** The fields of an observed alarm that differ from its definition, by name. */
+export function alarmDrift(want: AlarmDefinition, have: ObservedAlarm): string[] {
+  const drift: string[] = [];
+  const check = (field: string, differs: boolean) => differs && drift.push(field);
+  check('Namespace', have.namespace !== want.namespace);
+  check('MetricName', have.metric !== want.metric);
+  check('Dimensions', !sameDimensions(want.dimensions, have.dimensions));
+  check('Statistic', have.statistic !== want.statistic);
+  check('Period', have.periodSeconds !== want.periodSeconds);
+  check('EvaluationPeriods', have.evaluationPeriods !== want.evaluationPeriods);
+  check('DatapointsToAlarm', (have.datapointsToAlarm ?? have.evaluationPeriods) !== want.datapointsToAlarm);
+  check('Threshold', have.threshold !== want.threshold);
+  check('ComparisonOperator', have.comparison !== want.comparison);
+  check('TreatMissingData', (have.treatMissingData ?? 'missing') !== want.treatMissingData);
+  check('AlarmActions', have.alarmActions.length !== 1 || have.alarmActions[0] !== want.alarmActions[0]);
+  check('ActionsEnabled', !have.actionsEnabled);
+  check('AlarmDescription', have.description !== want.description);
+  return drift;
+}
+
+/**
+ * Actions that make CloudWatch match the policy: create what is missing, repair what drifted, and
+ * delete alarms this orchestrator created (tagged as managed, with its prefix) for rules that are gone.
+ */
+export function planAlarms(
+  policy: Policy,
+  alarmTopicArn: string,
+  observed: readonly ObservedAlarm[],
+): (UpdateAlarmAction | DeleteAlarmAction)[] {
+  const byName = new Map(observed.map((a) => [a.name, a]));
+  const actions: (UpdateAlarmAction | DeleteAlarmAction)[] = [];
+  const wanted = desiredAlarms(policy, alarmTopicArn);
+  for (const { target, alarm } of wanted) {
+    const have = byName.get(alarm.name);
+    if (!have) {
+      actions.push({
+        type: 'update-alarm',
+        change: 'create',
+        target: target.name,
+        alarm,
+        reason: `alarm ${alarm.name} is missing: create it (${alarm.metric} ${alarm.comparison === 'GreaterThanThreshold' ? '>' : '<'} ${alarm.threshold} for ${alarm.evaluationPeriods} × ${alarm.periodSeconds} s)`,
+      });
+      continue;
+    }
+    const drift = alarmDrift(alarm, have);
+    if (drift.length > 0) {
+      actions.push({
+        type: 'update-alarm',
+        change: 'update',
+        target: target.name,
+        alarm,
+        drift,
+        ...(have.arn ? { alarmArn: have.arn } : {}),
+        reason: `alarm ${alarm.name} drifted from the policy (${drift.join(', ')}): restore it`,
+      });
+    }
+  }
+  const names = new Set(wanted.map((w) => w.alarm.name));
+  const prefix = `${policy.alarmPrefix}-`;
+  for (const have of observed) {
+    if (have.name.startsWith(prefix) && have.managed && !names.has(have.name)) {
+      actions.push({
+        type: 'delete-alarm',
+        target: have.name.slice(prefix.length).replace(/-(high|low)$/, ''),
+        alarmName: have.name,
+        reason: `alarm ${have.name} was created by ec2-autopilot for a rule no longer in the policy: delete it`,
+      });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,65 @@
+/**
+ * Which part of the policy a trigger concerns, decided from the trigger and the policy alone (no AWS
+ * call), so that the many events that need nothing (an unmanaged alarm, a return to OK) cost nothing.
+ */
+import type { Trigger } from '../events/trigger';
+import type { Ignored } from '../model/action';
+import { findAlarmOwner, type Policy, type ScalingRule, type Target } from '../policy/policy';
+
+export type Route =
+  { kind: 'capacity'; target: Target; rule: ScalingRule } | { kind: 'ignore'; ignored: Ignored };
+
+const ignore = (reason: string, severity: Ignored['severity'] = 'info', target?: string): Route => ({
+  kind: 'ignore',
+  ignored: { reason, severity, ...(target ? { target } : {}) },
+});
+
+export function routeTrigger(trigger: Trigger, policy: Policy): Route {
+  switch (trigger.kind) {
+    case 'alarm': {
+      const owner = findAlarmOwner(policy, trigger.alarmName);
+      if (!owner) {
+        return ignore(
+          `alarm ${trigger.alarmName} is not managed by this policy (its alarms are named ${policy.alarmPrefix}-<target>-high|low)`,
+        );
+      }
+      if (trigger.state !== 'ALARM') {
+        const from = trigger.previousState ? ` from ${trigger.previousState}` : '';
+        return ignore(
+          `alarm ${trigger.alarmName} went to ${trigger.state}${from}: only a change to ALARM acts`,
+          'info',
+          owner.target.name,
+        );
+      }
+      return { kind: 'capacity', target: owner.target, rule: owner.rule };
+    }
+    case 'autoscaling-notification': {
+      const target = policy.targets.find((t) => t.autoScalingGroup === trigger.autoScalingGroupName);
+      const what = `Auto Scaling ${trigger.event.replace(/^autoscaling:/, '')} for ${trigger.autoScalingGroupName}`;
+      if (!target) return ignore(`${what}: group not managed by this policy`);
+      if (/_ERROR$/.test(trigger.event)) {
+        return ignore(
+          `${what} failed${trigger.instanceId ? ` (${trigger.instanceId})` : ''}: ${trigger.description ?? trigger.cause ?? 'no detail given'}`,
+          'warning',
+          target.name,
+        );
+      }
+      return ignore(
+        `${what}${trigger.instanceId ? ` (${trigger.instanceId})` : ''}: recorded, nothing to do`,
+        'info',
+        target.name,
+      );
+    }
+    case 'instance-state-change':
+      return ignore(`instance ${trigger.instanceId} is ${trigger.state}: nothing to do`);
+    case 'schedule':
+      return ignore('scheduled events are handled by the reconcile and cleanup functions, not by on-event');
+  }
+}
+
+/** The idempotency key of an event: the alarm's name and the time of its state change. */
+export function eventKey(trigger: Trigger): string | undefined {
+  return trigger.kind === 'alarm' && trigger.source !== 'reconcile'
+    ? `${trigger.alarmName}@${trigger.stateChangeTime}`
+    : undefined;
+}

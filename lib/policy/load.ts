@@ -1,0 +1,56 @@
+/**
+ * Reads and validates the policy file. The file is found from `--config`, then `$AUTOPILOT_CONFIG`,
+ * then `./autopilot.yml`; every problem found is reported at once, each with the path of its field.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { PolicyError } from '../errors';
+import { describeZodIssues } from '../validation/zod-issues';
+import type { Policy } from './policy';
+import { resolvePolicy } from './resolve';
+import { PolicyFileSchema } from './schema';
+
+export const DEFAULT_POLICY_FILE = 'autopilot.yml';
+
+export function policyPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.AUTOPILOT_CONFIG ?? DEFAULT_POLICY_FILE;
+}
+
+/** Validates policy text (YAML or JSON). `file` only names the source in messages. */
+export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Policy {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
+  if (doc.errors.length > 0) {
+    throw new PolicyError(
+      file,
+      doc.errors.map((e) => {
+        const at = lines.linePos(e.pos[0]);
+        return `line ${at.line}, column ${at.col}: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  // reportInput lets the messages tell a missing field ("required") from one of the wrong type.
+  const parsed = PolicyFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new PolicyError(file, describeZodIssues(parsed.error.issues));
+  const resolved = resolvePolicy(parsed.data);
+  if (!resolved.policy) throw new PolicyError(file, resolved.issues);
+  return resolved.policy;
+}
+
+export function loadPolicy(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new PolicyError(
+      file,
+      [code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`],
+      {
+        cause,
+      },
+    );
+  }
+  return parsePolicy(text, file);
+}

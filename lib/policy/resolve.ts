@@ -1,0 +1,155 @@
+/**
+ * From the parsed file to the normalised `Policy`, checking the rules a schema cannot express
+ * (either/or fields, thresholds that would make a group flap, duplicate names). Every problem is
+ * reported with the path of the field to fix, and all of them at once.
+ */
+import type { ConditionFile, PolicyFile, TargetFile } from './schema';
+import type { AutoScalingTarget, Condition, Policy, ScalingRule, Step, Target } from './policy';
+
+/**
+ * A proportional scale-in rule with no explicit threshold fires at 90 % of the target, as AWS target
+ * tracking does: far enough below the scale-out threshold that the two do not alternate.
+ */
+export const PROPORTIONAL_SCALE_IN_RATIO = 0.9;
+
+type Issues = string[];
+
+function condition(
+  when: ConditionFile | undefined,
+  comparison: 'above' | 'below',
+  fallback: number | undefined,
+  path: string,
+  issues: Issues,
+): Condition | undefined {
+  const other = comparison === 'above' ? 'below' : 'above';
+  if (when?.[other] !== undefined) {
+    issues.push(`${path}.when.${other}: not allowed here (this rule fires ${comparison} a threshold)`);
+  }
+  const threshold = when?.[comparison] ?? fallback;
+  if (threshold === undefined) {
+    issues.push(`${path}.when.${comparison}: required (the threshold that fires this rule)`);
+    return undefined;
+  }
+  return {
+    metric: when?.metric ?? 'CPUUtilization',
+    namespace: when?.namespace ?? 'AWS/EC2',
+    statistic: when?.statistic ?? 'Average',
+    comparison,
+    threshold,
+    forMinutes: when?.forMinutes ?? 5,
+    periodSeconds: when?.periodSeconds ?? 60,
+  };
+}
+
+function step(
+  count: number | undefined,
+  target: number | undefined,
+  countKey: string,
+  path: string,
+  issues: Issues,
+) {
+  if (count !== undefined && target !== undefined) {
+    issues.push(`${path}: expected either ${countKey} (fixed step) or target (proportional), not both`);
+    return undefined;
+  }
+  if (count !== undefined) return { kind: 'fixed', count } satisfies Step;
+  if (target !== undefined) return { kind: 'proportional', target } satisfies Step;
+  issues.push(`${path}.${countKey}: required (instances per alarm), or give target for proportional scaling`);
+  return undefined;
+}
+
+function scalingRules(
+  t: TargetFile,
+  path: string,
+  issues: Issues,
+): { scaleOut?: ScalingRule; scaleIn?: ScalingRule } {
+  const rules: { scaleOut?: ScalingRule; scaleIn?: ScalingRule } = {};
+  if (t.scaleOut) {
+    const p = `${path}.scaleOut`;
+    const s = step(t.scaleOut.add, t.scaleOut.target, 'add', p, issues);
+    const when = condition(t.scaleOut.when, 'above', t.scaleOut.target, p, issues);
+    if (s && when) rules.scaleOut = { direction: 'high', when, step: s };
+  }
+  if (t.scaleIn) {
+    const p = `${path}.scaleIn`;
+    const s = step(t.scaleIn.remove, t.scaleIn.target, 'remove', p, issues);
+    const fallback =
+      t.scaleIn.target === undefined ? undefined : t.scaleIn.target * PROPORTIONAL_SCALE_IN_RATIO;
+    const when = condition(t.scaleIn.when, 'below', fallback, p, issues);
+    if (s && when) rules.scaleIn = { direction: 'low', when, step: s };
+  }
+  const { scaleOut, scaleIn } = rules;
+  if (
+    scaleOut &&
+    scaleIn &&
+    scaleOut.when.metric === scaleIn.when.metric &&
+    scaleOut.when.namespace === scaleIn.when.namespace &&
+    scaleIn.when.threshold >= scaleOut.when.threshold
+  ) {
+    issues.push(
+      `${path}.scaleIn.when.below: must be lower than scaleOut's threshold (${scaleOut.when.threshold}), or the group would flap`,
+    );
+  }
+  return rules;
+}
+
+function target(t: TargetFile, path: string, issues: Issues): Target | undefined {
+  if (!t.autoScalingGroup) {
+    issues.push(`${path}.autoScalingGroup: required (the group whose capacity this target changes)`);
+    return undefined;
+  }
+  if (!t.scaleOut && !t.scaleIn) {
+    issues.push(`${path}: expected scaleOut, scaleIn or both (a target with no rule does nothing)`);
+  }
+  if (t.bounds && t.bounds.min > t.bounds.max) {
+    issues.push(`${path}.bounds.min: must not exceed bounds.max (${t.bounds.max})`);
+  }
+  const rules = scalingRules(t, path, issues);
+  const resolved: AutoScalingTarget = {
+    kind: 'auto-scaling-group',
+    name: t.name,
+    autoScalingGroup: t.autoScalingGroup,
+    ...rules,
+    ...(t.bounds ? { bounds: t.bounds } : {}),
+    cooldownMinutes: t.cooldownMinutes,
+    dryRun: t.dryRun,
+  };
+  return resolved;
+}
+
+/** Returns the policy, or the list of problems (each `path: problem`) when there is any. */
+export function resolvePolicy(
+  file: PolicyFile,
+): { policy: Policy; issues: [] } | { policy?: undefined; issues: string[] } {
+  const issues: Issues = [];
+  const targets: Target[] = [];
+  const names = new Map<string, number>();
+  const groups = new Map<string, string>();
+  file.targets.forEach((t, i) => {
+    const path = `targets[${i}]`;
+    if (names.has(t.name)) issues.push(`${path}.name: duplicate target name "${t.name}"`);
+    names.set(t.name, i);
+    if (t.autoScalingGroup) {
+      const owner = groups.get(t.autoScalingGroup);
+      if (owner)
+        issues.push(
+          `${path}.autoScalingGroup: "${t.autoScalingGroup}" is already managed by target "${owner}"`,
+        );
+      groups.set(t.autoScalingGroup, t.name);
+    }
+    const resolved = target(t, path, issues);
+    if (resolved) targets.push(resolved);
+  });
+  if (issues.length > 0) return { issues };
+  return {
+    issues: [],
+    policy: {
+      version: 1,
+      ...(file.region ? { region: file.region } : {}),
+      alarmPrefix: file.alarmPrefix,
+      dryRun: file.dryRun,
+      notifications: { emails: file.notifications.emails },
+      targets,
+    },
+  };
+}
