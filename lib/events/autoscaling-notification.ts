@@ -18,7 +18,7 @@ import type { AutoScalingNotificationTrigger } from './trigger';
 import { eventBridgeEnvelope, isoTimestamp, nonEmptyString } from './fields';
 import { accountFromArn, regionFromArn } from './regions';
 import type { SnsDelivery } from './sns-alarm';
-import { parseWith } from './zod-issue';
+import { parseWith } from '../validation/zod-issue';
 
 export const AUTOSCALING_EVENTS = [
   'autoscaling:EC2_INSTANCE_LAUNCH',

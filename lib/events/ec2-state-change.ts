@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { InstanceStateChangeTrigger } from './trigger';
 import { eventBridgeEnvelope, nonEmptyString } from './fields';
-import { parseWith } from './zod-issue';
+import { parseWith } from '../validation/zod-issue';
 
 export const INSTANCE_STATE_CHANGE = 'EC2 Instance State-change Notification';
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { AlarmTrigger } from './trigger';
 import { alarmDetailSchema, alarmTriggerFromDetail } from './alarm-detail';
 import { eventBridgeEnvelope } from './fields';
-import { parseWith } from './zod-issue';
+import { parseWith } from '../validation/zod-issue';
 
 export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 

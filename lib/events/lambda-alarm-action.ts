@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AlarmTrigger } from './trigger';
 import { alarmDetailSchema, alarmTriggerFromDetail } from './alarm-detail';
 import { isoTimestamp, regionCode } from './fields';
-import { parseWith } from './zod-issue';
+import { parseWith } from '../validation/zod-issue';
 
 const lambdaAlarmActionSchema = z.object({
   source: z.literal('aws.cloudwatch'),

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { ScheduleTrigger } from './trigger';
 import { eventBridgeEnvelope } from './fields';
-import { parseWith } from './zod-issue';
+import { parseWith } from '../validation/zod-issue';
 
 export const SCHEDULED_EVENT = 'Scheduled Event';
 

@@ -15,7 +15,7 @@ import {
 import { isRecord } from './fields';
 import { alarmTriggerFromSnsMessage, isSnsAlarmMessage, snsAlarmMessageSchema } from './sns-alarm';
 import type { SnsDelivery } from './sns-alarm';
-import { formatZodPath, parseWith } from './zod-issue';
+import { formatZodPath, parseWith } from '../validation/zod-issue';
 
 const snsEventSchema = z.object({
   Records: z

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { PolicyError } from '../errors';
-import { describeZodIssues } from '../validation/zod-issues';
+import { describeZodIssues } from '../validation/zod-issue';
 import type { Policy } from './policy';
 import { resolvePolicy } from './resolve';
 import { PolicyFileSchema } from './schema';

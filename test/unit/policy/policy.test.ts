@@ -92,9 +92,9 @@ describe('errors name the path of the bad field', () => {
     [
       'a misspelt key',
       target('    scaleOut: { when: { above: 70 }, ad: 2 }'),
-      'targets[0].scaleOut: unknown field "ad"',
+      'targets[0].scaleOut.ad: unknown key',
     ],
-    ['a misspelt top-level key', 'version: 1\ntarget: []', 'unknown field "target"'],
+    ['a misspelt top-level key', 'version: 1\ntarget: []', 'target: unknown key'],
     ['an unknown version', 'version: 2', 'version: expected 1 (the only policy version)'],
     ['a missing version', 'targets: []', 'version: expected 1 (the only policy version)'],
     [

@@ -3,7 +3,7 @@
  *
  * zod's own messages ("Invalid input: expected string, received undefined") are written for
  * developers; an operator reading an e-mail or a CLI error wants `Records[0].Sns.Message.AlarmName:
- * required`. Shared with the policy-file loader, so it knows nothing about events.
+ * required`, or `targets[0].scaleOut.add: expected a positive integer` in a policy file.
  */
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
@@ -60,8 +60,26 @@ function describeIssues(issues: readonly Issue[]): { path: PropertyKey[]; proble
   return describeIssue(issue);
 }
 
+/** One line per issue, each `path: problem` (just the problem for the document itself): for the policy file. */
+export function describeZodIssues(issues: readonly Issue[]): string[] {
+  return issues.map((issue) => {
+    const { path, problem } = describeIssue(issue);
+    const field = formatZodPath(path);
+    return field ? `${field}: ${problem}` : problem;
+  });
+}
+
+/**
+ * zod's own English messages start like these; anything else was written by a schema (`{ error: … }`)
+ * for its readers, and is kept as it is.
+ */
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized|Expected|Number must|String must)/;
+
 function describeIssue(issue: Issue): { path: PropertyKey[]; problem: string } {
   const path = [...issue.path];
+  if (issue.code !== 'unrecognized_keys' && !ZOD_DEFAULT_MESSAGE.test(issue.message)) {
+    return { path, problem: issue.message };
+  }
   switch (issue.code) {
     case 'invalid_type':
       return { path, problem: isMissing(issue) ? 'required' : `expected ${withArticle(issue.expected)}` };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../../lib/errors';
-import { firstIssue, formatZodPath, parseWith } from '../../../lib/events/zod-issue';
-import { validationError } from './helpers';
+import { firstIssue, formatZodPath, parseWith } from '../../../lib/validation/zod-issue';
+import { validationError } from '../events/helpers';
 
 describe('formatZodPath', () => {
   it.each<[PropertyKey[], string]>([
