@@ -12,8 +12,8 @@ export type AutopilotContext = Context & { autopilot: LambdaRuntime };
 export function withRuntime(): MiddlewareObj<unknown, unknown, Error, AutopilotContext> {
   return {
     name: 'withRuntime',
-    before(request) {
-      request.context.autopilot = lambdaRuntime();
+    async before(request) {
+      request.context.autopilot = await lambdaRuntime();
     },
   };
 }

@@ -1,13 +1,16 @@
 /**
  * The runtime of a deployed function, built once per Lambda container from the environment that
- * serverless.yml sets and the policy file packaged beside the handler.
+ * serverless.yml sets and the policy. The policy is inlined into the bundle at package time
+ * (`AUTOPILOT_POLICY_JSON`, an esbuild `define`, validated by `autopilot validate` before packaging), so
+ * a cold start reads no file and loads no YAML parser; without it, the policy file is read.
  */
 import { join } from 'node:path';
 import { deploymentFromEnv, type Deployment } from '../aws/deployment';
 import { AutopilotError } from '../errors';
 import { jsonLogger, levelFromEnv } from '../app/log';
 import { createRuntime, type Runtime } from '../app/runtime';
-import { loadPolicy } from '../policy/load';
+import type { Policy } from '../policy/policy';
+import { validatePolicy } from '../policy/validate';
 
 export interface LambdaRuntime {
   rt: Runtime;
@@ -21,7 +24,15 @@ export function policyFileForLambda(env: NodeJS.ProcessEnv = process.env): strin
   return file.startsWith('/') ? file : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
 }
 
-export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): LambdaRuntime {
+async function lambdaPolicy(env: NodeJS.ProcessEnv): Promise<Policy> {
+  // Replaced by a string literal when serverless-esbuild bundles the function (see serverless.yml).
+  const inlined = process.env.AUTOPILOT_POLICY_JSON;
+  if (inlined) return validatePolicy(JSON.parse(inlined), 'autopilot.yml (packaged)');
+  const { loadPolicy } = await import('../policy/load');
+  return loadPolicy(policyFileForLambda(env));
+}
+
+export async function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): Promise<LambdaRuntime> {
   if (cached) return cached;
   const deployment = deploymentFromEnv(env);
   if (!deployment) {
@@ -29,9 +40,8 @@ export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): LambdaRunti
       'AUTOPILOT_STATE_TABLE, AUTOPILOT_ALARM_TOPIC_ARN and AUTOPILOT_NOTIFY_TOPIC_ARN must be set (serverless.yml sets them)',
     );
   }
-  const policy = loadPolicy(policyFileForLambda(env));
   const rt = createRuntime({
-    policy,
+    policy: await lambdaPolicy(env),
     stateTable: deployment.stateTable,
     notifyTopicArn: deployment.notifyTopicArn,
     log: jsonLogger((line) => console.log(line), levelFromEnv(env)),

@@ -5,10 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { PolicyError } from '../errors';
-import { describeZodIssues } from '../validation/zod-issue';
 import type { Policy } from './policy';
-import { resolvePolicy } from './resolve';
-import { PolicyFileSchema } from './schema';
+import { validatePolicy } from './validate';
 
 export const DEFAULT_POLICY_FILE = 'autopilot.yml';
 
@@ -29,13 +27,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Policy {
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
-  // reportInput lets the messages tell a missing field ("required") from one of the wrong type.
-  const parsed = PolicyFileSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new PolicyError(file, describeZodIssues(parsed.error.issues));
-  const resolved = resolvePolicy(parsed.data);
-  if (!resolved.policy) throw new PolicyError(file, resolved.issues);
-  return resolved.policy;
+  return validatePolicy(doc.toJS(), file);
 }
 
 export function loadPolicy(file: string): Policy {

@@ -1,0 +1,56 @@
+/**
+ * The IAM permissions the product needs, declared in one place: what each action type needs to be
+ * applied, what each kind of read needs, and which of those each Lambda function does. serverless.yml
+ * grants each function exactly these (scoped to resources where AWS allows), and a test reads the
+ * packaged CloudFormation template to check that the two agree, function by function.
+ */
+import type { ActionType } from './action';
+
+/** What applying each action type calls. */
+export const ACTION_PERMISSIONS: Record<ActionType, readonly string[]> = {
+  'set-desired-capacity': ['autoscaling:SetDesiredCapacity'],
+  'update-alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+  'delete-alarm': ['cloudwatch:DeleteAlarms'],
+};
+
+/** What each kind of read (or bookkeeping) calls. */
+export const CAPABILITY_PERMISSIONS = {
+  /** The snapshot of an Auto Scaling target: the group, its launch type, the metric when an event lacks it. */
+  readGroups: [
+    'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeLaunchConfigurations',
+    'ec2:DescribeLaunchTemplateVersions',
+    'cloudwatch:GetMetricStatistics',
+  ],
+  /** The alarms the orchestrator owns, and their tags (to know which it may delete). */
+  readAlarms: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+  /** Idempotency claims and cooldown records in the state table. */
+  state: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /** E-mails through the notifications topic. */
+  notify: ['sns:Publish'],
+} as const;
+
+export type Capability = keyof typeof CAPABILITY_PERMISSIONS;
+
+export interface FunctionNeeds {
+  actions: readonly ActionType[];
+  capabilities: readonly Capability[];
+}
+
+/** Each deployed function (by its name in serverless.yml) and what it does. */
+export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
+  onEvent: { actions: ['set-desired-capacity'], capabilities: ['readGroups', 'state', 'notify'] },
+  // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event.
+  reconcile: {
+    actions: ['set-desired-capacity', 'update-alarm', 'delete-alarm'],
+    capabilities: ['readGroups', 'readAlarms', 'state', 'notify'],
+  },
+};
+
+/** The IAM actions a function needs, sorted and without duplicates. */
+export function functionPermissions(name: string): string[] {
+  const needs = FUNCTION_NEEDS[name];
+  if (!needs) throw new Error(`no permissions declared for function ${name}`);
+  const all = [...needs.actions.flatMap((a) => ACTION_PERMISSIONS[a]), ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c])];
+  return [...new Set(all)].sort();
+}

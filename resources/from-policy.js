@@ -1,0 +1,52 @@
+// What depends on the policy file, resolved by `serverless package/deploy` (Serverless Framework v3
+// `${file(./resources/from-policy.js):…}` variables). The policy is first checked by the product itself
+// (`autopilot validate`), so a deploy with an invalid policy stops here, naming the field.
+const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parseDocument } = require('yaml');
+
+const root = join(__dirname, '..');
+let cached;
+
+function policy() {
+  if (cached) return cached;
+  const file = process.env.AUTOPILOT_CONFIG || join(root, 'autopilot.yml');
+  try {
+    execFileSync(process.execPath, [join(root, 'bin', 'autopilot.js'), 'validate', '--config', file], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`invalid policy: ${String(error.stderr || error.message).trim()}`);
+  }
+  cached = parseDocument(readFileSync(file, 'utf8')).toJS() || {};
+  return cached;
+}
+
+/** The policy as a JS string literal, inlined into every bundle (esbuild `define`). */
+module.exports.policyJson = () => JSON.stringify(JSON.stringify(policy()));
+
+/** One e-mail subscription per address in `notifications.emails` (AWS e-mails each a confirmation). */
+module.exports.subscriptions = () => {
+  const emails = (policy().notifications || {}).emails || [];
+  const Resources = {};
+  emails.forEach((email, i) => {
+    Resources[`NotifyEmail${i}`] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'NotifyTopic' }, Protocol: 'email', Endpoint: email },
+    };
+  });
+  return { Resources };
+};
+
+/** ARNs of the Auto Scaling groups the policy names: the only groups the functions may change. */
+module.exports.groupArns = () => {
+  const groups = (policy().targets || []).map((t) => t.autoScalingGroup).filter(Boolean);
+  const names = groups.length > 0 ? groups : ['no-group-in-policy'];
+  return names.map((name) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:autoscaling:\${AWS::Region}:\${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${name}`,
+  }));
+};
+
+/** ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`). */
+module.exports.alarmArns = () => [
+  { 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${policy().alarmPrefix || 'autopilot'}-*` },
+];

@@ -1,0 +1,142 @@
+/**
+ * reconcile against moto: it repairs alarms edited by hand, deletes its own alarms for rules that are
+ * gone, and re-checks an alarm that stayed in ALARM, acting again only after the cooldown, once.
+ */
+import { applyTrigger } from '../../lib/app/handle-trigger';
+import { reconcile } from '../../lib/app/reconcile';
+import { createRuntime, type Runtime } from '../../lib/app/runtime';
+import { silentLogger } from '../../lib/app/log';
+import { call } from '../../lib/aws/call';
+import { Notifier } from '../../lib/aws/notifier';
+import { parseEvent } from '../../lib/events/parse-event';
+import { fireAlarm } from '../../lib/local/alarm-event';
+import { createGroup, desiredCapacity } from '../../lib/local/fleet';
+import { sentMessages } from '../../lib/local/moto';
+import { parsePolicy } from '../../lib/policy/load';
+import { SEED_POLICY } from '../support/builders';
+import { deploy, type Deployed } from '../support/fleet';
+import { useMoto } from '../support/moto';
+
+const T0 = new Date('2026-11-27T12:00:00.000Z');
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+function runtime(env: Deployed, now: Date, policyText = SEED_POLICY): Runtime {
+  return createRuntime({
+    policy: parsePolicy(policyText),
+    stateTable: env.deployment.stateTable,
+    notifyTopicArn: env.deployment.notifyTopicArn,
+    log: silentLogger,
+    now: () => now,
+  });
+}
+
+async function alarm(env: Deployed, name: string) {
+  const cw = await env.aws.cloudWatch();
+  const out = await call('DescribeAlarms', () => cw.client.send(new cw.sdk.DescribeAlarmsCommand({ AlarmNames: [name] })));
+  return out.MetricAlarms?.[0];
+}
+
+describe('alarms as the policy says', () => {
+  let env: Deployed;
+  beforeAll(async () => {
+    await useMoto();
+    env = await deploy(SEED_POLICY);
+  });
+
+  it('restores an alarm edited by hand', async () => {
+    const cw = await env.aws.cloudWatch();
+    const edited = await alarm(env, 'autopilot-web-high');
+    await call('PutMetricAlarm', () =>
+      cw.client.send(new cw.sdk.PutMetricAlarmCommand({ ...edited!, AlarmName: 'autopilot-web-high', Threshold: 95, ActionsEnabled: false } as never)),
+    );
+    const result = await reconcile(runtime(env, T0), env.deployment.alarmTopicArn);
+    expect(result.alarms.actions).toEqual([expect.objectContaining({ type: 'update-alarm', change: 'update', drift: ['Threshold', 'ActionsEnabled'] })]);
+    expect(await alarm(env, 'autopilot-web-high')).toMatchObject({ Threshold: 70, ActionsEnabled: true, AlarmActions: [env.deployment.alarmTopicArn] });
+    const again = await reconcile(runtime(env, T0), env.deployment.alarmTopicArn);
+    expect(again.alarms.actions).toEqual([]);
+  });
+
+  it('deletes its own alarm when the rule leaves the policy, and leaves others alone', async () => {
+    const cw = await env.aws.cloudWatch();
+    await call('PutMetricAlarm', () =>
+      cw.client.send(
+        new cw.sdk.PutMetricAlarmCommand({
+          AlarmName: 'autopilot-hand-made',
+          Namespace: 'AWS/EC2',
+          MetricName: 'CPUUtilization',
+          Statistic: 'Average',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      ),
+    );
+    const withoutScaleIn = SEED_POLICY.replace(/\n\s+scaleIn:.*\n/, '\n');
+    const result = await reconcile(runtime(env, T0, withoutScaleIn), env.deployment.alarmTopicArn);
+    expect(result.alarms.actions).toEqual([expect.objectContaining({ type: 'delete-alarm', alarmName: 'autopilot-web-low' })]);
+    expect(await alarm(env, 'autopilot-web-low')).toBeUndefined();
+    expect(await alarm(env, 'autopilot-hand-made')).toBeDefined();
+  });
+});
+
+describe('escalation: an alarm that stays in ALARM', () => {
+  let endpoint: string;
+  let env: Deployed;
+
+  beforeAll(async () => {
+    endpoint = await useMoto();
+    env = await deploy(SEED_POLICY);
+    await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
+    const event = await fireAlarm(env.aws, 'autopilot-web-high', [92, 90, 91, 89, 95], env.deployment.alarmTopicArn);
+    const [trigger] = parseEvent(event);
+    await applyTrigger(runtime(env, T0), trigger!);
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
+  });
+
+  it('is held back during the cooldown', async () => {
+    const result = await reconcile(runtime(env, minutes(2)), env.deployment.alarmTopicArn);
+    expect(result.rechecks).toHaveLength(1);
+    expect(result.rechecks[0]!.actions).toEqual([]);
+    expect(result.rechecks[0]!.ignored[0]!.reason).toContain('cooling down until 2026-11-27 12:05 UTC');
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
+  });
+
+  it('acts again once the cooldown has passed, once even when two runs race, and says why', async () => {
+    const before = (await sentMessages(endpoint, env.deployment.notifyTopicArn)).length;
+    const [a, b] = await Promise.all([
+      reconcile(runtime(env, minutes(6)), env.deployment.alarmTopicArn),
+      reconcile(runtime(env, minutes(6)), env.deployment.alarmTopicArn),
+    ]);
+    const statuses = [...a.rechecks, ...b.rechecks].flatMap((e) => e.outcomes.map((o) => o.status));
+    expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(5);
+    const mails = (await sentMessages(endpoint, env.deployment.notifyTopicArn)).slice(before);
+    expect(mails.map((m) => m.subject)).toEqual(['[ec2-autopilot] web: scaled web-asg out 3 → 5']);
+    expect(mails[0]!.message).toContain('still in ALARM (re-checked by reconcile)');
+  });
+
+  it('stops at the maximum and says so once it is reached', async () => {
+    const rt = runtime(env, minutes(12));
+    const result = await reconcile(rt, env.deployment.alarmTopicArn);
+    expect(result.rechecks[0]!.ignored[0]).toMatchObject({ severity: 'warning', reason: expect.stringContaining('already at its maximum (5)') });
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(5);
+  });
+});
+
+describe('the notifier', () => {
+  it('publishes the message attributes subscribers filter on', async () => {
+    const endpoint = await useMoto();
+    const env = await deploy(SEED_POLICY);
+    await new Notifier(env.aws, env.deployment.notifyTopicArn).publish({
+      subject: 's',
+      body: 'b',
+      attributes: { target: 'web', action: 'set-desired-capacity', outcome: 'failed' },
+    });
+    expect((await sentMessages(endpoint, env.deployment.notifyTopicArn))[0]!.attributes).toEqual({
+      target: 'web',
+      action: 'set-desired-capacity',
+      outcome: 'failed',
+    });
+  });
+});
