@@ -24,7 +24,9 @@ const ESBUILD = {
   splitting: true,
   outExtension: { '.js': '.mjs' },
   mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   logLevel: 'error',
 };
 
@@ -48,7 +50,10 @@ function median(values) {
 
 function wallMs(args) {
   const start = process.hrtime.bigint();
-  const out = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, AWS_REGION: 'us-east-1' } });
+  const out = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, AWS_REGION: 'us-east-1' },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (out.status !== 0) throw new Error(`${args.join(' ')} failed: ${out.stderr}`);
   return ms;
@@ -57,13 +62,21 @@ function wallMs(args) {
 export async function coldStart({ root, runs = 15, print = console.log }) {
   // As serverless.yml does: the policy inlined, so no YAML parser loads at cold start.
   const policy = parse(readFileSync(join(root, 'autopilot.yml'), 'utf8'));
-  const options = { ...ESBUILD, define: { 'process.env.AUTOPILOT_POLICY_JSON': JSON.stringify(JSON.stringify(policy)) } };
+  const options = {
+    ...ESBUILD,
+    define: { 'process.env.AUTOPILOT_POLICY_JSON': JSON.stringify(JSON.stringify(policy)) },
+  };
   const dir = join(root, '.bench', 'cold-start');
   mkdirSync(dir, { recursive: true });
   const variants = [{ name: 'bare node', args: ['-e', '0'] }];
   for (const [name, fn] of Object.entries(FUNCTIONS)) {
     const out = join(dir, name);
-    const { metafile } = await build({ ...options, entryPoints: [join(root, fn.entry)], outdir: out, metafile: true });
+    const { metafile } = await build({
+      ...options,
+      entryPoints: [join(root, fn.entry)],
+      outdir: out,
+      metafile: true,
+    });
     const bundle = join(out, `${name}.mjs`);
     const entryOutput = Object.keys(metafile.outputs).find((k) => k.endsWith(`/${name}.mjs`));
     // Same bundle options, plus the few lines that construct the main path's clients after loading.
@@ -87,8 +100,16 @@ export async function coldStart({ root, runs = 15, print = console.log }) {
   print(`Cold start (Node ${process.version}, median of ${runs} runs, process wall time)`);
   const rows = variants.map((v) => {
     const ms = median(times.get(v.name));
-    return { variant: v.name, ms: Math.round(ms), ratio: Math.round((ms / bare) * 100) / 100, bundleKb: v.bytes ? Math.round(v.bytes / 1024) : undefined };
+    return {
+      variant: v.name,
+      ms: Math.round(ms),
+      ratio: Math.round((ms / bare) * 100) / 100,
+      bundleKb: v.bytes ? Math.round(v.bytes / 1024) : undefined,
+    };
   });
-  for (const r of rows) print(`  ${r.variant.padEnd(60)} ${String(r.ms).padStart(5)} ms  ${r.ratio.toFixed(2)}× bare${r.bundleKb ? `  (${r.bundleKb} KB of code loaded)` : ''}`);
+  for (const r of rows)
+    print(
+      `  ${r.variant.padEnd(60)} ${String(r.ms).padStart(5)} ms  ${r.ratio.toFixed(2)}× bare${r.bundleKb ? `  (${r.bundleKb} KB of code loaded)` : ''}`,
+    );
   return rows;
 }

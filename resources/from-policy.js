@@ -13,9 +13,11 @@ function policy() {
   if (cached) return cached;
   const file = process.env.AUTOPILOT_CONFIG || join(root, 'autopilot.yml');
   try {
-    execFileSync(process.execPath, [join(root, 'bin', 'autopilot.js'), 'validate', '--config', file], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'bin', 'autopilot.js'), 'validate', '--config', file], {
+      stdio: 'pipe',
+    });
   } catch (error) {
-    throw new Error(`invalid policy: ${String(error.stderr || error.message).trim()}`);
+    throw new Error(`invalid policy: ${String(error.stderr || error.message).trim()}`, { cause: error });
   }
   cached = parseDocument(readFileSync(file, 'utf8')).toJS() || {};
   return cached;
@@ -48,5 +50,7 @@ module.exports.groupArns = () => {
 
 /** ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`). */
 module.exports.alarmArns = () => [
-  { 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${policy().alarmPrefix || 'autopilot'}-*` },
+  {
+    'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${policy().alarmPrefix || 'autopilot'}-*`,
+  },
 ];

@@ -10,60 +10,87 @@
 import type { AlarmTrigger, Trigger } from '../events/trigger';
 import type { Ignored } from '../model/action';
 import type { Execution, Plan } from '../model/plan';
-import type { AutoScalingSnapshot } from '../model/snapshot';
+import type { TargetRecord } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
 import { planCapacity } from '../plan/capacity';
 import { eventKey, routeTrigger } from '../plan/route';
-import type { AutoScalingTarget, ScalingRule } from '../policy/policy';
+import type { AutoScalingTarget, InstanceTarget, Rule, ScalingRule } from '../policy/policy';
+import { planResize } from '../plan/ladder';
+import { readGroupSnapshot, readInstanceSnapshot } from '../aws/snapshots';
+import { describeTrigger } from '../notify/words';
 import { executeActions } from '../aws/execute';
 import { errorMessage } from '../errors';
 import type { Runtime } from './runtime';
 
-export async function readSnapshot(
+interface Planned {
+  plan: Plan;
+  /** The record of the target the plan changes, for the executor's conditional write. */
+  record?: TargetRecord;
+}
+
+async function planGroup(
   rt: Runtime,
   trigger: AlarmTrigger,
   target: AutoScalingTarget,
   rule: ScalingRule,
-): Promise<AutoScalingSnapshot> {
-  const [group, record] = await Promise.all([
-    rt.groups.describeGroup(target.autoScalingGroup),
-    rt.store.readTarget(target.name),
-  ]);
-  // The value matters for proportional steps and for the scale-in hysteresis check; an event without
-  // datapoints (e.g. a hand-made test notification) falls back to CloudWatch.
-  const needsValue = rule.step.kind === 'proportional' || rule.direction === 'low';
-  const metricValue =
-    needsValue && trigger.datapoints.length === 0 && group
-      ? await rt.metrics.recentValue(rule.when, { AutoScalingGroupName: target.autoScalingGroup }, rt.now())
-      : undefined;
+): Promise<Planned> {
+  const snapshot = await readGroupSnapshot(rt, trigger, target, rule);
+  const decision = planCapacity({ trigger, target, rule, snapshot, now: rt.now() });
+  const ignored: Ignored[] = decision.ignored ? [{ ...decision.ignored, target: target.name }] : [];
   return {
-    kind: 'auto-scaling-group',
-    ...(group ? { group } : {}),
-    record,
-    ...(metricValue === undefined ? {} : { metricValue }),
+    plan: { trigger, actions: decision.action ? [decision.action] : [], ignored },
+    record: snapshot.record,
   };
 }
 
-interface Planned {
-  plan: Plan;
-  snapshot?: AutoScalingSnapshot;
+async function planInstance(
+  rt: Runtime,
+  trigger: AlarmTrigger,
+  target: InstanceTarget,
+  rule: Rule,
+): Promise<Planned> {
+  const direction = rule.direction === 'high' ? 'up' : 'down';
+  const linkedTarget = target.then
+    ? rt.policy.targets.find(
+        (t): t is AutoScalingTarget => t.kind === 'auto-scaling-group' && t.name === target.then!.scaleOut,
+      )
+    : undefined;
+  const [snapshot, linkedSnapshot] = await Promise.all([
+    readInstanceSnapshot(rt, target, direction),
+    linkedTarget
+      ? readGroupSnapshot(
+          rt,
+          trigger,
+          linkedTarget,
+          rule.direction === 'high' ? linkedTarget.scaleOut : linkedTarget.scaleIn,
+        )
+      : undefined,
+  ]);
+  const decision = planResize({
+    policy: rt.policy,
+    trigger,
+    target,
+    rule,
+    snapshot,
+    now: rt.now(),
+    ...(linkedTarget && linkedSnapshot ? { linked: { target: linkedTarget, snapshot: linkedSnapshot } } : {}),
+  });
+  // Escalated to the group: its record guards the capacity change, as for the group's own alarms.
+  const record =
+    decision.actions[0]?.type === 'set-desired-capacity' ? linkedSnapshot?.record : snapshot.record;
+  return {
+    plan: { trigger, actions: decision.actions, ignored: decision.ignored ? [decision.ignored] : [] },
+    ...(record ? { record } : {}),
+  };
 }
 
 async function planRouted(rt: Runtime, trigger: Trigger): Promise<Planned> {
   const route = routeTrigger(trigger, rt.policy);
   if (route.kind === 'ignore') return { plan: { trigger, actions: [], ignored: [route.ignored] } };
   const alarm = trigger as AlarmTrigger;
-  const snapshot = await readSnapshot(rt, alarm, route.target, route.rule);
-  const decision = planCapacity({
-    trigger: alarm,
-    target: route.target,
-    rule: route.rule,
-    snapshot,
-    now: rt.now(),
-  });
-  const ignored: Ignored[] = decision.ignored ? [{ ...decision.ignored, target: route.target.name }] : [];
-  const actions = decision.action ? [decision.action] : [];
-  return { plan: { trigger, actions, ignored }, snapshot };
+  return route.kind === 'resize'
+    ? planInstance(rt, alarm, route.target, route.rule)
+    : planGroup(rt, alarm, route.target, route.rule);
 }
 
 /** What would be done; reads AWS, changes nothing. Reports an event already handled as such. */
@@ -89,6 +116,17 @@ const summarise = (e: Execution): string =>
     ? e.outcomes.map((o) => `${o.action.type} ${o.status}`).join(', ')
     : (e.ignored[0]?.reason ?? 'nothing to do').slice(0, 200);
 
+/**
+ * The durable operation an action starts is named after its trigger: the event (so a duplicate cannot
+ * start a second one), or for a re-check, the alarm and the target's record version (one per window).
+ */
+function operationKey(trigger: Trigger, record: TargetRecord | undefined): string {
+  const key = eventKey(trigger);
+  if (key) return key;
+  if (trigger.kind === 'alarm') return `${trigger.alarmName}@recheck-v${record?.version ?? 0}`;
+  return `${trigger.kind}@${new Date().toISOString()}`;
+}
+
 export const retryableFailure = (e: Execution): boolean =>
   e.outcomes.some((o) => o.status === 'failed' && o.retryable);
 
@@ -105,10 +143,14 @@ export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execu
     }
   }
   try {
-    const { plan, snapshot } = await planRouted(rt, trigger);
+    const { plan, record } = await planRouted(rt, trigger);
     const targetDryRun = plan.actions.some((a) => rt.policy.targets.find((t) => t.name === a.target)?.dryRun);
     const runtime = targetDryRun ? { ...rt, dryRun: true } : rt;
-    const outcomes = await executeActions(runtime, plan.actions, snapshot ? { record: snapshot.record } : {});
+    const outcomes = await executeActions(runtime, plan.actions, {
+      ...(record ? { record } : {}),
+      operationKey: operationKey(trigger, record),
+      triggerText: describeTrigger(trigger),
+    });
     const execution: Execution = { ...plan, outcomes };
     const email = executionEmail(execution, rt.policy);
     if (email && rt.notifier) {

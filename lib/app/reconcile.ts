@@ -10,6 +10,7 @@
  */
 import type { AlarmTrigger } from '../events/trigger';
 import { breachingDatapoints, reasonDataSchema, type ReasonData } from '../events/datapoints';
+import type { Ignored } from '../model/action';
 import type { Execution } from '../model/plan';
 import type { ObservedAlarm } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
@@ -60,14 +61,46 @@ export function recheckTrigger(alarm: ObservedAlarm, region: string): AlarmTrigg
   };
 }
 
+/**
+ * The instance each instance target names now (a blue-green resize replaces it), and why a target has
+ * none: its alarms cannot be placed until exactly one live instance matches.
+ */
+async function resolveInstances(rt: Runtime): Promise<{ ids: Record<string, string>; problems: Ignored[] }> {
+  const ids: Record<string, string> = {};
+  const problems: Ignored[] = [];
+  for (const target of rt.policy.targets) {
+    if (target.kind !== 'instance') continue;
+    const found = await rt.instances.find(target.instance);
+    if (found.length === 1) ids[target.name] = found[0]!.id;
+    else {
+      const why =
+        found.length === 0
+          ? 'no live instance matches'
+          : `${found.length} instances match (${found.map((f) => f.id).join(', ')})`;
+      problems.push({
+        target: target.name,
+        severity: 'warning',
+        reason: `${target.name}'s alarms cannot be placed: ${why} its selector`,
+      });
+    }
+  }
+  return { ids, problems };
+}
+
 export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<ReconcileResult> {
-  const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn).map((d) => d.alarm.name));
+  const { ids, problems } = await resolveInstances(rt);
+  const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, ids).map((d) => d.alarm.name));
   // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
   const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
-  const actions = planAlarms(rt.policy, alarmTopicArn, observed);
+  const actions = planAlarms(rt.policy, alarmTopicArn, observed, ids);
   const now = rt.now().toISOString();
   const trigger = { kind: 'schedule' as const, time: now, region: rt.aws.region };
-  const alarms: Execution = { trigger, actions, ignored: [], outcomes: await executeActions(rt, actions) };
+  const alarms: Execution = {
+    trigger,
+    actions,
+    ignored: problems,
+    outcomes: await executeActions(rt, actions),
+  };
   const email = executionEmail(alarms, rt.policy);
   if (email && rt.notifier) {
     const messageId = await rt.notifier.publish(email);

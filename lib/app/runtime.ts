@@ -5,10 +5,14 @@
 import { AlarmsAdapter } from '../aws/alarms';
 import { AutoScalingAdapter } from '../aws/auto-scaling';
 import { AwsClients, type ClientOptions } from '../aws/clients';
+import { InstanceOps } from '../aws/instance-ops';
+import { InstancesAdapter } from '../aws/instances';
 import { MetricsAdapter } from '../aws/metrics';
 import { Notifier } from '../aws/notifier';
 import { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
+import { httpProbe, type HealthProbe } from '../workflows/health-probe';
+import type { ResizeStarter } from '../workflows/starter';
 import type { Logger } from './log';
 
 export interface Runtime {
@@ -16,10 +20,17 @@ export interface Runtime {
   aws: AwsClients;
   store: StateStore;
   groups: AutoScalingAdapter;
+  instances: InstancesAdapter;
+  ops: InstanceOps;
   metrics: MetricsAdapter;
   alarms: AlarmsAdapter;
   /** Absent for read-only commands (`plan`). */
   notifier?: Notifier;
+  /** Starts resize workflows: on AWS Step Functions when deployed, in this process otherwise. */
+  resizes?: ResizeStarter;
+  /** The topic the orchestrator's alarms publish to (resizes re-point alarms with it). */
+  alarmTopicArn?: string;
+  probe: HealthProbe;
   log: Logger;
   now: () => Date;
   /** Plan and notify "would do", change nothing (`--dry-run`, or the policy's `dryRun`). */
@@ -30,25 +41,34 @@ export interface RuntimeOptions {
   policy: Policy;
   stateTable: string;
   notifyTopicArn?: string;
+  alarmTopicArn?: string;
+  resizes?: (rt: Runtime) => ResizeStarter;
   log: Logger;
   dryRun?: boolean;
   now?: () => Date;
+  probe?: HealthProbe;
   client?: ClientOptions;
 }
 
 export function createRuntime(o: RuntimeOptions): Runtime {
   const region = o.client?.region ?? o.policy.region;
   const aws = new AwsClients({ ...o.client, ...(region ? { region } : {}) });
-  return {
+  const rt: Runtime = {
     policy: o.policy,
     aws,
     store: new StateStore(aws, o.stateTable),
     groups: new AutoScalingAdapter(aws),
+    instances: new InstancesAdapter(aws),
+    ops: new InstanceOps(aws),
     metrics: new MetricsAdapter(aws),
     alarms: new AlarmsAdapter(aws),
     ...(o.notifyTopicArn ? { notifier: new Notifier(aws, o.notifyTopicArn) } : {}),
+    ...(o.alarmTopicArn ? { alarmTopicArn: o.alarmTopicArn } : {}),
+    probe: o.probe ?? httpProbe,
     log: o.log,
     now: o.now ?? (() => new Date()),
     dryRun: (o.dryRun ?? false) || o.policy.dryRun,
   };
+  if (o.resizes) rt.resizes = o.resizes(rt);
+  return rt;
 }

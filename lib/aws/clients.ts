@@ -8,6 +8,7 @@ import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
 import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as SFN from '@aws-sdk/client-sfn';
 import type * as SNS from '@aws-sdk/client-sns';
 
 export interface ClientOptions {
@@ -68,6 +69,11 @@ export class AwsClients {
   readonly ec2 = lazy(async (): Promise<Loaded<EC2.EC2Client, typeof EC2>> => {
     const sdk = await import('@aws-sdk/client-ec2');
     return { client: new sdk.EC2Client(this.config()), sdk };
+  });
+
+  readonly stepFunctions = lazy(async (): Promise<Loaded<SFN.SFNClient, typeof SFN>> => {
+    const sdk = await import('@aws-sdk/client-sfn');
+    return { client: new sdk.SFNClient(this.config()), sdk };
   });
 
   readonly sns = lazy(async (): Promise<Loaded<SNS.SNSClient, typeof SNS>> => {

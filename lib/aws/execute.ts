@@ -4,16 +4,21 @@
  */
 import type { Runtime } from '../app/runtime';
 import { errorMessage, isRetryable } from '../errors';
-import type { Action, SetDesiredCapacityAction } from '../model/action';
+import type { Action, ResizeInstanceAction, SetDesiredCapacityAction } from '../model/action';
 import type { Outcome, OutcomeStatus } from '../model/plan';
 import type { TargetRecord } from '../model/snapshot';
+import type { ResizeState } from '../workflows/resize-state';
 
 /** What the executor needs to know about the state the plan was made from. */
 export interface PlanBasis {
   record?: TargetRecord;
+  /** Names the durable operation an action starts (the event's key, or the re-check's). */
+  operationKey?: string;
+  /** The trigger in a sentence, for a workflow's e-mail. */
+  triggerText?: string;
 }
 
-type Result = { status: OutcomeStatus; detail?: string; retryable?: boolean };
+type Result = { status: OutcomeStatus; detail?: string; retryable?: boolean; notifiedByWorkflow?: boolean };
 
 async function setDesiredCapacity(
   rt: Runtime,
@@ -51,11 +56,49 @@ async function setDesiredCapacity(
   return { status: 'applied' };
 }
 
+async function resizeInstance(rt: Runtime, a: ResizeInstanceAction, basis: PlanBasis): Promise<Result> {
+  const target = rt.policy.targets.find((t) => t.name === a.target);
+  if (!target || target.kind !== 'instance')
+    return { status: 'dropped', detail: `${a.target} is not an instance target` };
+  if (!rt.resizes) return { status: 'dropped', detail: 'no workflow runner: this command cannot resize' };
+  const input: ResizeState = {
+    key: basis.operationKey ?? `resize-${a.instanceId}-${rt.now().getTime()}`,
+    target: a.target,
+    region: a.region ?? rt.aws.region,
+    instanceId: a.instanceId,
+    from: a.from,
+    to: a.to,
+    strategy: a.strategy,
+    direction: a.direction,
+    reason: a.reason,
+    ...(a.monthlyCostDeltaUsd === undefined ? {} : { monthlyCostDeltaUsd: a.monthlyCostDeltaUsd }),
+    reboot: target.reboot,
+    retire: target.retire,
+    ...(target.healthCheck ? { healthCheck: target.healthCheck } : {}),
+    ...(rt.alarmTopicArn ? { alarmTopicArn: rt.alarmTopicArn } : {}),
+    trigger: basis.triggerText ?? a.reason,
+  };
+  const started = await rt.resizes.start(input);
+  // A workflow that another one holds off ends before it e-mails; any other run tells its own outcome.
+  const notified = started.status !== 'dropped';
+  return {
+    status: started.status,
+    ...(started.detail ? { detail: started.detail } : {}),
+    notifiedByWorkflow: notified,
+  };
+}
+
 async function run(rt: Runtime, action: Action, basis: PlanBasis): Promise<Result> {
   switch (action.type) {
     case 'set-desired-capacity':
       return setDesiredCapacity(rt, action, basis);
+    case 'resize-instance':
+      return resizeInstance(rt, action, basis);
+    case 'move-address':
+      // Listed for people; the resize workflow moves the address at the right moment.
+      return { status: 'applied' };
     case 'update-alarm':
+      if (action.change === 'repoint') return { status: 'applied' };
       await rt.alarms.put(action.alarm, action.alarmArn);
       return { status: 'applied' };
     case 'delete-alarm':
@@ -75,8 +118,17 @@ export async function executeActions(
   for (const action of actions) {
     const startedAt = rt.now().toISOString();
     let result: Result;
+    const workflow =
+      'partOf' in action && action.partOf ? outcomes.find((o) => o.action.type === action.partOf) : undefined;
     if (rt.dryRun) result = { status: 'dry-run' };
-    else if (failed) result = { status: 'dropped', detail: 'an earlier action of this plan failed' };
+    else if (workflow) {
+      // A step of the resize: it shares the workflow's outcome.
+      result = {
+        status: workflow.status,
+        detail: `by the resize workflow${workflow.detail ? ` (${workflow.detail})` : ''}`,
+        ...(workflow.notifiedByWorkflow ? { notifiedByWorkflow: true } : {}),
+      };
+    } else if (failed) result = { status: 'dropped', detail: 'an earlier action of this plan failed' };
     else {
       try {
         result = await run(rt, action, basis);

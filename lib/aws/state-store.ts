@@ -8,20 +8,26 @@
  * - `target#<name>`: the last change made to a target (for the cooldown), with a version number. A
  *   change is recorded only if the version is still the one the plan was made from, so two decisions
  *   racing for one target give one change.
+ * - `lock#<name>`: one long operation (a resize) per target at a time, owned by the operation's key and
+ *   expiring on its own, so a lost owner cannot block the target forever.
+ * - `op#<key>`: what a long operation has done so far (timings, the e-mail sent), so re-running any of
+ *   its steps after a crash neither repeats nor forgets anything.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { TargetRecord } from '../model/snapshot';
 import { call, isAwsCode } from './call';
 import type { AwsClients } from './clients';
 
+export type Lock = { acquired: true } | { acquired: false; owner: string; since: string };
+
 export type Claim =
   { claimed: true } | { claimed: false; status: 'in-progress' | 'done'; at: string; summary?: string };
 
 export interface RecordedChange {
   at: string;
-  direction: 'out' | 'in';
-  from: number;
-  to: number;
+  direction: 'out' | 'in' | 'up' | 'down';
+  from: number | string;
+  to: number | string;
 }
 
 /** An in-progress claim older than this is presumed dead (longer than a Lambda can run). */
@@ -128,13 +134,16 @@ export class StateStore {
     const item = await this.get(`target#${target}`);
     if (!item) return { target, version: 0 };
     const direction = item.lastDirection?.S;
+    const value = (v?: AttributeValue) => (v?.N !== undefined ? Number(v.N) : v?.S);
     return {
       target,
       version: Number(item.version?.N ?? 0),
       ...(item.lastActionAt?.S ? { lastActionAt: item.lastActionAt.S } : {}),
-      ...(direction === 'out' || direction === 'in' ? { lastDirection: direction } : {}),
-      ...(item.lastFrom?.N ? { lastFrom: Number(item.lastFrom.N) } : {}),
-      ...(item.lastTo?.N ? { lastTo: Number(item.lastTo.N) } : {}),
+      ...(direction === 'out' || direction === 'in' || direction === 'up' || direction === 'down'
+        ? { lastDirection: direction }
+        : {}),
+      ...(value(item.lastFrom) !== undefined ? { lastFrom: value(item.lastFrom)! } : {}),
+      ...(value(item.lastTo) !== undefined ? { lastTo: value(item.lastTo)! } : {}),
     };
   }
 
@@ -153,8 +162,8 @@ export class StateStore {
     if (change) {
       item.lastActionAt = { S: change.at };
       item.lastDirection = { S: change.direction };
-      item.lastFrom = { N: String(change.from) };
-      item.lastTo = { N: String(change.to) };
+      item.lastFrom = typeof change.from === 'number' ? { N: String(change.from) } : { S: change.from };
+      item.lastTo = typeof change.to === 'number' ? { N: String(change.to) } : { S: change.to };
     }
     try {
       await call('PutItem', () =>
@@ -184,6 +193,79 @@ export class StateStore {
           }
         : {}),
     };
+  }
+
+  /** Takes the target's lock for `owner`, or returns who holds it. Re-entrant for the same owner. */
+  async acquireLock(target: string, owner: string, now: Date, ttlSeconds: number): Promise<Lock> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    try {
+      await call('PutItem', () =>
+        client.send(
+          new sdk.PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: { S: `lock#${target}` },
+              owner: { S: owner },
+              since: { S: now.toISOString() },
+              expiresAt: { N: String(epoch(now) + ttlSeconds) },
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #o = :owner OR expiresAt < :now',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':owner': { S: owner }, ':now': { N: String(epoch(now)) } },
+          }),
+        ),
+      );
+      return { acquired: true };
+    } catch (error) {
+      if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+      const held = await this.readLock(target);
+      return { acquired: false, owner: held?.owner ?? 'unknown', since: held?.since ?? '' };
+    }
+  }
+
+  async readLock(target: string): Promise<{ owner: string; since: string; expiresAt: number } | undefined> {
+    const item = await this.get(`lock#${target}`);
+    if (!item?.owner?.S) return undefined;
+    return { owner: item.owner.S, since: item.since?.S ?? '', expiresAt: Number(item.expiresAt?.N ?? 0) };
+  }
+
+  async releaseLock(target: string, owner: string): Promise<void> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    await call('DeleteItem', () =>
+      client.send(
+        new sdk.DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: `lock#${target}` } },
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+    });
+  }
+
+  /** An operation's progress record (JSON), or undefined. */
+  async readOperation<T>(key: string): Promise<T | undefined> {
+    const item = await this.get(`op#${key}`);
+    return item?.data?.S ? (JSON.parse(item.data.S) as T) : undefined;
+  }
+
+  async writeOperation(key: string, data: unknown, now: Date): Promise<void> {
+    const { client, sdk } = await this.aws.dynamoDb();
+    await call('PutItem', () =>
+      client.send(
+        new sdk.PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: `op#${key}` },
+            data: { S: JSON.stringify(data) },
+            expiresAt: { N: String(epoch(now) + EVENT_RETENTION_SECONDS) },
+          },
+        }),
+      ),
+    );
   }
 
   private async get(pk: string): Promise<Item | undefined> {

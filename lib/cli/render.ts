@@ -1,33 +1,6 @@
 /** The `table` format: what a person reads in a terminal. JSON output is the objects themselves. */
-import type { Trigger } from '../events/trigger';
-import type { Action } from '../model/action';
 import type { Execution, Plan } from '../model/plan';
-import { formatMonthly } from '../plan/wording';
-
-export function describeTrigger(t: Trigger): string {
-  switch (t.kind) {
-    case 'alarm':
-      return `alarm ${t.alarmName} → ${t.state} at ${t.stateChangeTime} (${t.source}${t.region ? `, ${t.region}` : ''})`;
-    case 'autoscaling-notification':
-      return `${t.event} for ${t.autoScalingGroupName} at ${t.time}`;
-    case 'instance-state-change':
-      return `instance ${t.instanceId} ${t.state} at ${t.time}`;
-    case 'schedule':
-      return `scheduled run at ${t.time}`;
-  }
-}
-
-export function describeAction(a: Action): string {
-  const cost = a.monthlyCostDeltaUsd === undefined ? '' : `  ${formatMonthly(a.monthlyCostDeltaUsd, true)}`;
-  switch (a.type) {
-    case 'set-desired-capacity':
-      return `${a.type}  ${a.target}  ${a.autoScalingGroup} ${a.from} → ${a.to}${cost}`;
-    case 'update-alarm':
-      return `${a.type}  ${a.target}  ${a.change} ${a.alarm.name}${cost}`;
-    case 'delete-alarm':
-      return `${a.type}  ${a.target}  ${a.alarmName}${cost}`;
-  }
-}
+import { describeAction, describeTrigger } from '../notify/words';
 
 export function renderPlan(plan: Plan | Execution): string {
   const lines = [`Trigger: ${describeTrigger(plan.trigger)}`];

@@ -9,7 +9,7 @@
  *   triggering child alarms.
  * - The configuration carries no threshold; `reasonData.threshold` does, for metric alarms.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AlarmMetric, AlarmTrigger, TriggerSource } from './trigger';
 import { breachingDatapoints, reasonDataSchema } from './datapoints';
 import { alarmState, isoTimestamp, jsonString, nonEmptyString } from './fields';
@@ -18,54 +18,56 @@ const metricStatSchema = z.object({
   metric: z.object({
     namespace: z.string(),
     name: z.string(),
-    dimensions: z.record(z.string(), z.string()).optional(),
+    dimensions: z.optional(z.record(z.string(), z.string())),
   }),
-  period: z.number().optional(),
-  stat: z.string().optional(),
-  unit: z.string().nullish(),
+  period: z.optional(z.number()),
+  stat: z.optional(z.string()),
+  unit: z.nullish(z.string()),
 });
 
 const metricQuerySchema = z
   .object({
     id: z.string(),
-    metricStat: metricStatSchema.optional(),
-    expression: z.string().optional(),
-    label: z.string().optional(),
-    returnData: z.boolean().optional(),
+    metricStat: z.optional(metricStatSchema),
+    expression: z.optional(z.string()),
+    label: z.optional(z.string()),
+    returnData: z.optional(z.boolean()),
   })
-  .superRefine((query, ctx) => {
-    if (query.metricStat === undefined && query.expression === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['metricStat'],
-        message: 'required (or expression)',
-        input: query,
-      });
-    }
-  });
+  .check(
+    z.superRefine((query, ctx) => {
+      if (query.metricStat === undefined && query.expression === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metricStat'],
+          message: 'required (or expression)',
+          input: query,
+        });
+      }
+    }),
+  );
 
 const stateSchema = z.object({
   value: alarmState,
   reason: z.string(),
-  reasonData: jsonString(reasonDataSchema).optional(),
+  reasonData: z.optional(jsonString(reasonDataSchema)),
   timestamp: isoTimestamp,
 });
 
 export const alarmDetailSchema = z.object({
   alarmName: nonEmptyString,
   state: stateSchema,
-  previousState: z.object({ value: alarmState }).optional(),
-  configuration: z
-    .object({
-      description: z.string().nullish(),
-      metrics: z.array(metricQuerySchema).optional(),
-      alarmRule: z.string().optional(),
+  previousState: z.optional(z.object({ value: alarmState })),
+  configuration: z.optional(
+    z.object({
+      description: z.nullish(z.string()),
+      metrics: z.optional(z.array(metricQuerySchema)),
+      alarmRule: z.optional(z.string()),
       // Not in AWS's samples; read when present so that a richer payload is not thrown away.
-      threshold: z.number().optional(),
-      comparisonOperator: z.string().optional(),
-      evaluationPeriods: z.number().int().optional(),
-    })
-    .optional(),
+      threshold: z.optional(z.number()),
+      comparisonOperator: z.optional(z.string()),
+      evaluationPeriods: z.optional(z.number().check(z.int())),
+    }),
+  ),
 });
 
 export type AlarmDetail = z.output<typeof alarmDetailSchema>;

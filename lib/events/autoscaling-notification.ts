@@ -13,7 +13,7 @@
  * Lifecycle-hook messages (`LifecycleTransition`, `LifecycleActionToken`) are a different contract and
  * are not accepted here.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AutoScalingNotificationTrigger } from './trigger';
 import { eventBridgeEnvelope, isoTimestamp, nonEmptyString } from './fields';
 import { accountFromArn, regionFromArn } from './regions';
@@ -33,13 +33,13 @@ export type AutoScalingEvent = (typeof AUTOSCALING_EVENTS)[number];
 export const snsAutoScalingMessageSchema = z.object({
   Event: z.enum(AUTOSCALING_EVENTS),
   AutoScalingGroupName: nonEmptyString,
-  AutoScalingGroupARN: z.string().optional(),
-  AccountId: z.string().optional(),
+  AutoScalingGroupARN: z.optional(z.string()),
+  AccountId: z.optional(z.string()),
   Time: isoTimestamp,
-  EC2InstanceId: z.string().optional(),
-  StatusCode: z.string().optional(),
-  Cause: z.string().optional(),
-  Description: z.string().optional(),
+  EC2InstanceId: z.optional(z.string()),
+  StatusCode: z.optional(z.string()),
+  Cause: z.optional(z.string()),
+  Description: z.optional(z.string()),
 });
 
 export type SnsAutoScalingMessage = z.output<typeof snsAutoScalingMessageSchema>;
@@ -88,15 +88,15 @@ type AutoScalingDetailType = keyof typeof EVENT_BY_DETAIL_TYPE;
 
 export const AUTOSCALING_DETAIL_TYPES = Object.keys(EVENT_BY_DETAIL_TYPE) as AutoScalingDetailType[];
 
-const eventBridgeAutoScalingSchema = eventBridgeEnvelope.extend({
+const eventBridgeAutoScalingSchema = z.extend(eventBridgeEnvelope, {
   'detail-type': z.enum(AUTOSCALING_DETAIL_TYPES as [AutoScalingDetailType, ...AutoScalingDetailType[]]),
   source: z.literal('aws.autoscaling'),
   detail: z.object({
     AutoScalingGroupName: nonEmptyString,
-    EC2InstanceId: z.string().optional(),
-    StatusCode: z.string().optional(),
-    Cause: z.string().optional(),
-    Description: z.string().optional(),
+    EC2InstanceId: z.optional(z.string()),
+    StatusCode: z.optional(z.string()),
+    Cause: z.optional(z.string()),
+    Description: z.optional(z.string()),
   }),
 });
 

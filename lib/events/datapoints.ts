@@ -12,13 +12,15 @@
  *   reasons add `[…] thresholds` lists without timestamps, which are not datapoints; alarms older than
  *   about 2018 wrote `1 datapoint (10.0) was greater than …`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The parts of `reasonData` the product uses; the rest (queryDate, statistic, unit…) is ignored. */
 export const reasonDataSchema = z.object({
-  recentDatapoints: z.array(z.number()).optional(),
-  evaluatedDatapoints: z.array(z.object({ timestamp: z.string(), value: z.number().optional() })).optional(),
-  threshold: z.number().optional(),
+  recentDatapoints: z.optional(z.array(z.number())),
+  evaluatedDatapoints: z.optional(
+    z.array(z.object({ timestamp: z.string(), value: z.optional(z.number()) })),
+  ),
+  threshold: z.optional(z.number()),
 });
 
 export type ReasonData = z.output<typeof reasonDataSchema>;

@@ -7,7 +7,7 @@
  *   "resources": ["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"],
  *   "detail": { "instance-id": "i-abcd1111", "state": "pending" } }
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { InstanceStateChangeTrigger } from './trigger';
 import { eventBridgeEnvelope, nonEmptyString } from './fields';
 import { parseWith } from '../validation/zod-issue';
@@ -24,7 +24,7 @@ export const INSTANCE_STATES = [
   'terminated',
 ] as const;
 
-const ec2StateChangeSchema = eventBridgeEnvelope.extend({
+const ec2StateChangeSchema = z.extend(eventBridgeEnvelope, {
   source: z.literal('aws.ec2'),
   detail: z.object({
     'instance-id': nonEmptyString,

@@ -9,7 +9,7 @@
  *   "detail": { "alarmName": "ServerCpuTooHigh", "state": { "value": "ALARM", … }, "previousState": { … },
  *               "configuration": { "metrics": [ … ] } } }
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AlarmTrigger } from './trigger';
 import { alarmDetailSchema, alarmTriggerFromDetail } from './alarm-detail';
 import { eventBridgeEnvelope } from './fields';
@@ -17,7 +17,7 @@ import { parseWith } from '../validation/zod-issue';
 
 export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 
-const eventBridgeAlarmSchema = eventBridgeEnvelope.extend({
+const eventBridgeAlarmSchema = z.extend(eventBridgeEnvelope, {
   source: z.literal('aws.cloudwatch'),
   detail: alarmDetailSchema,
 });

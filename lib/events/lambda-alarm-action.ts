@@ -8,7 +8,7 @@
  *   "accountId": "444455556666", "time": "2023-08-04T12:36:15.490+0000", "region": "us-east-1",
  *   "alarmData": { "alarmName": "my-alarm", "state": { … }, "previousState": { … }, "configuration": { … } } }
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AlarmTrigger } from './trigger';
 import { alarmDetailSchema, alarmTriggerFromDetail } from './alarm-detail';
 import { isoTimestamp, regionCode } from './fields';

@@ -11,16 +11,16 @@
  *   "source": "aws.events", "account": "123456789012", "time": "2015-10-08T16:53:06Z", "region": "us-east-1",
  *   "resources": ["arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule"], "detail": {} }
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ScheduleTrigger } from './trigger';
 import { eventBridgeEnvelope } from './fields';
 import { parseWith } from '../validation/zod-issue';
 
 export const SCHEDULED_EVENT = 'Scheduled Event';
 
-const scheduledEventSchema = eventBridgeEnvelope.extend({
+const scheduledEventSchema = z.extend(eventBridgeEnvelope, {
   source: z.literal('aws.events'),
-  detail: z.record(z.string(), z.unknown()).optional(),
+  detail: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export function parseScheduledEvent(event: unknown): ScheduleTrigger {

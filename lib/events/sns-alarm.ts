@@ -13,7 +13,7 @@
  * - Composite alarms have `AlarmRule`/`TriggeringChildren` and no `Trigger`.
  * - No `reasonData`: the datapoints come from the reason text.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AlarmMetric, AlarmTrigger } from './trigger';
 import { breachingDatapoints } from './datapoints';
 import { alarmState, isoTimestamp, nonEmptyString } from './fields';
@@ -24,74 +24,78 @@ const dimensionSchema = z.object({ name: z.string(), value: z.string() });
 const metricQuerySchema = z
   .object({
     Id: z.string(),
-    Expression: z.string().optional(),
-    Label: z.string().optional(),
-    MetricStat: z
-      .object({
+    Expression: z.optional(z.string()),
+    Label: z.optional(z.string()),
+    MetricStat: z.optional(
+      z.object({
         Metric: z.object({
-          Dimensions: z.array(dimensionSchema).nullish(),
+          Dimensions: z.nullish(z.array(dimensionSchema)),
           MetricName: z.string(),
           Namespace: z.string(),
         }),
-        Period: z.number().optional(),
-        Stat: z.string().optional(),
-        Unit: z.string().nullish(),
-      })
-      .optional(),
-    ReturnData: z.boolean().optional(),
+        Period: z.optional(z.number()),
+        Stat: z.optional(z.string()),
+        Unit: z.nullish(z.string()),
+      }),
+    ),
+    ReturnData: z.optional(z.boolean()),
   })
-  .superRefine((query, ctx) => {
-    if (query.MetricStat === undefined && query.Expression === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MetricStat'],
-        message: 'required (or Expression)',
-        input: query,
-      });
-    }
-  });
+  .check(
+    z.superRefine((query, ctx) => {
+      if (query.MetricStat === undefined && query.Expression === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MetricStat'],
+          message: 'required (or Expression)',
+          input: query,
+        });
+      }
+    }),
+  );
 
 const triggerSchema = z
   .object({
-    MetricName: z.string().optional(),
-    Namespace: z.string().optional(),
-    StatisticType: z.string().optional(),
-    Statistic: z.string().nullish(),
-    ExtendedStatistic: z.string().nullish(),
-    Unit: z.string().nullish(),
-    Dimensions: z.array(dimensionSchema).nullish(),
-    Period: z.number().optional(),
-    EvaluationPeriods: z.number().int().optional(),
-    ComparisonOperator: z.string().optional(),
-    Threshold: z.number().nullish(),
-    ThresholdMetricId: z.string().optional(),
-    Metrics: z.array(metricQuerySchema).optional(),
+    MetricName: z.optional(z.string()),
+    Namespace: z.optional(z.string()),
+    StatisticType: z.optional(z.string()),
+    Statistic: z.nullish(z.string()),
+    ExtendedStatistic: z.nullish(z.string()),
+    Unit: z.nullish(z.string()),
+    Dimensions: z.nullish(z.array(dimensionSchema)),
+    Period: z.optional(z.number()),
+    EvaluationPeriods: z.optional(z.number().check(z.int())),
+    ComparisonOperator: z.optional(z.string()),
+    Threshold: z.nullish(z.number()),
+    ThresholdMetricId: z.optional(z.string()),
+    Metrics: z.optional(z.array(metricQuerySchema)),
   })
-  .superRefine((trigger, ctx) => {
-    if (trigger.MetricName === undefined && trigger.Metrics === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MetricName'],
-        message: 'required (or Metrics for a metric-math alarm)',
-        input: trigger,
-      });
-    } else if (trigger.MetricName !== undefined && trigger.Namespace === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['Namespace'], message: 'required', input: trigger });
-    }
-  });
+  .check(
+    z.superRefine((trigger, ctx) => {
+      if (trigger.MetricName === undefined && trigger.Metrics === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MetricName'],
+          message: 'required (or Metrics for a metric-math alarm)',
+          input: trigger,
+        });
+      } else if (trigger.MetricName !== undefined && trigger.Namespace === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['Namespace'], message: 'required', input: trigger });
+      }
+    }),
+  );
 
 export const snsAlarmMessageSchema = z.object({
   AlarmName: nonEmptyString,
-  AlarmDescription: z.string().nullish(),
-  AWSAccountId: z.string().optional(),
+  AlarmDescription: z.nullish(z.string()),
+  AWSAccountId: z.optional(z.string()),
   NewStateValue: alarmState,
   NewStateReason: z.string(),
   StateChangeTime: isoTimestamp,
-  Region: z.string().nullish(),
-  AlarmArn: z.string().optional(),
-  OldStateValue: alarmState.optional(),
-  Trigger: triggerSchema.optional(),
-  AlarmRule: z.string().optional(),
+  Region: z.nullish(z.string()),
+  AlarmArn: z.optional(z.string()),
+  OldStateValue: z.optional(alarmState),
+  Trigger: z.optional(triggerSchema),
+  AlarmRule: z.optional(z.string()),
 });
 
 export type SnsAlarmMessage = z.output<typeof snsAlarmMessageSchema>;

@@ -3,7 +3,7 @@
  * record's `Message` is a JSON string holding either a CloudWatch alarm notification or an Auto
  * Scaling notification, told apart by their keys before the matching schema checks them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 import type { Trigger } from './trigger';
 import {
@@ -21,15 +21,15 @@ const snsEventSchema = z.object({
   Records: z
     .array(
       z.object({
-        EventSource: z.literal('aws:sns').optional(),
-        EventSubscriptionArn: z.string().optional(),
+        EventSource: z.optional(z.literal('aws:sns')),
+        EventSubscriptionArn: z.optional(z.string()),
         Sns: z.object({
-          TopicArn: z.string().optional(),
+          TopicArn: z.optional(z.string()),
           Message: z.string(),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 type SnsRecord = z.output<typeof snsEventSchema>['Records'][number];

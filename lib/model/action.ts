@@ -41,11 +41,40 @@ export interface AlarmDefinition {
   tags: Record<string, string>;
 }
 
-export interface UpdateAlarmAction extends ActionBase {
+/** Resize one instance up or down its ladder; a durable workflow does it (in place or blue-green). */
+export interface ResizeInstanceAction extends ActionBase {
+  type: 'resize-instance';
+  instanceId: string;
+  from: string;
+  to: string;
+  direction: 'up' | 'down';
+  strategy: 'in-place' | 'blue-green';
+  /** The Elastic IP the instance keeps. */
+  publicIp?: string;
+}
+
+/** Steps a resize workflow performs, listed in the plan so people see them; the workflow carries them out. */
+interface WorkflowStep {
+  partOf: 'resize-instance';
+}
+
+export interface MoveAddressAction extends ActionBase, WorkflowStep {
+  type: 'move-address';
+  allocationId: string;
+  publicIp: string;
+  fromInstance: string;
+  /** Absent in a plan: the replacement does not exist yet. */
+  toInstance?: string;
+}
+
+export interface UpdateAlarmAction extends ActionBase, Partial<WorkflowStep> {
   type: 'update-alarm';
   alarm: AlarmDefinition;
-  /** `create` for a missing alarm, `update` for one that drifted (with the drifted fields). */
-  change: 'create' | 'update';
+  /**
+   * `create` for a missing alarm, `update` for one that drifted (with the drifted fields), `repoint` for
+   * an instance target's alarm following its instance to the replacement.
+   */
+  change: 'create' | 'update' | 'repoint';
   drift?: string[];
   /** ARN of the existing alarm, for an update. */
   alarmArn?: string;
@@ -56,7 +85,8 @@ export interface DeleteAlarmAction extends ActionBase {
   alarmName: string;
 }
 
-export type Action = SetDesiredCapacityAction | UpdateAlarmAction | DeleteAlarmAction;
+export type Action =
+  SetDesiredCapacityAction | ResizeInstanceAction | MoveAddressAction | UpdateAlarmAction | DeleteAlarmAction;
 export type ActionType = Action['type'];
 
 /** Something the planner looked at and decided not to act on, with why. */

@@ -9,6 +9,9 @@ import type { ActionType } from './action';
 /** What applying each action type calls. */
 export const ACTION_PERMISSIONS: Record<ActionType, readonly string[]> = {
   'set-desired-capacity': ['autoscaling:SetDesiredCapacity'],
+  // Starting the durable workflow; the workflow's own task function holds the EC2 permissions.
+  'resize-instance': ['states:StartExecution'],
+  'move-address': ['ec2:AssociateAddress'],
   'update-alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
   'delete-alarm': ['cloudwatch:DeleteAlarms'],
 };
@@ -51,6 +54,9 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
 export function functionPermissions(name: string): string[] {
   const needs = FUNCTION_NEEDS[name];
   if (!needs) throw new Error(`no permissions declared for function ${name}`);
-  const all = [...needs.actions.flatMap((a) => ACTION_PERMISSIONS[a]), ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c])];
+  const all = [
+    ...needs.actions.flatMap((a) => ACTION_PERMISSIONS[a]),
+    ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
+  ];
   return [...new Set(all)].sort();
 }

@@ -8,7 +8,8 @@ export interface Plan {
   ignored: Ignored[];
 }
 
-export type OutcomeStatus = 'applied' | 'dry-run' | 'dropped' | 'failed';
+/** `started`: handed to a durable workflow, which e-mails its own outcome. */
+export type OutcomeStatus = 'applied' | 'started' | 'dry-run' | 'dropped' | 'failed';
 
 /** What happened to one planned action. */
 export interface Outcome {
@@ -18,6 +19,8 @@ export interface Outcome {
   detail?: string;
   /** For `failed`: whether retrying can help (throttling, a fault on AWS's side). */
   retryable?: boolean;
+  /** Carried out by a durable workflow, which e-mails the outcome itself. */
+  notifiedByWorkflow?: boolean;
   startedAt: string;
   finishedAt: string;
 }

@@ -1,3 +1,5 @@
+import type { InstanceFacts, InstanceTypeFacts } from './instance';
+
 /**
  * The part of the account a decision depends on, read fresh before planning. Planners read only this,
  * never AWS, so the same snapshot always gives the same plan.
@@ -27,9 +29,11 @@ export interface AutoScalingGroupState {
 export interface TargetRecord {
   target: string;
   lastActionAt?: string;
-  lastDirection?: 'out' | 'in';
-  lastFrom?: number;
-  lastTo?: number;
+  /** `out`/`in` for a group's capacity, `up`/`down` for an instance's type. */
+  lastDirection?: 'out' | 'in' | 'up' | 'down';
+  /** Capacity or instance type before and after the last change. */
+  lastFrom?: number | string;
+  lastTo?: number | string;
   /** Opaque version for conditional writes: the change is recorded only if nobody recorded one since. */
   version: number;
 }
@@ -41,6 +45,19 @@ export interface AutoScalingSnapshot {
   record: TargetRecord;
   /** The metric's latest value when the event did not carry one (read from CloudWatch). */
   metricValue?: number;
+}
+
+/** An instance target's state: the instances its selector finds, and the facts of the types involved. */
+export interface InstanceSnapshot {
+  kind: 'instance';
+  matches: InstanceFacts[];
+  /** DescribeInstanceTypes facts of the current type and the candidate, by type. */
+  types: Record<string, InstanceTypeFacts>;
+  /** Whether the candidate type is offered in the instance's Availability Zone. */
+  offeredInZone?: boolean;
+  record: TargetRecord;
+  /** A resize of this target in flight (its lock), if any. */
+  lock?: { owner: string; since: string };
 }
 
 /** An alarm as CloudWatch describes it, in the same words as `AlarmDefinition`. */

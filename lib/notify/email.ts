@@ -25,6 +25,7 @@ export function clampSubject(subject: string): string {
 
 const verbs: Record<OutcomeStatus, string> = {
   applied: '',
+  started: 'started to ',
   'dry-run': 'would ',
   dropped: 'dropped: ',
   failed: 'FAILED to ',
@@ -35,8 +36,12 @@ function headline(action: Action, status: OutcomeStatus): string {
   switch (action.type) {
     case 'set-desired-capacity':
       return `${v}${status === 'applied' ? 'scaled' : 'scale'} ${action.autoScalingGroup} ${action.direction} ${action.from} → ${action.to}`;
+    case 'resize-instance':
+      return `${v}${status === 'applied' ? 'resized' : 'resize'} ${action.instanceId} ${action.from} → ${action.to}`;
+    case 'move-address':
+      return `${v}${status === 'applied' ? 'moved' : 'move'} ${action.publicIp}`;
     case 'update-alarm':
-      return `${v}${action.change === 'create' ? 'create' : 'repair'} alarm ${action.alarm.name}`;
+      return `${v}${action.change === 'create' ? 'create' : action.change === 'repoint' ? 're-point' : 'repair'} alarm ${action.alarm.name}`;
     case 'delete-alarm':
       return `${v}delete alarm ${action.alarmName}`;
   }
@@ -92,7 +97,7 @@ function capacityCost(a: SetDesiredCapacityAction): string {
 }
 
 function nextLines(target: Target | undefined, actions: Action[]): string[] {
-  if (!target) return [];
+  if (!target || target.kind !== 'auto-scaling-group') return [];
   const lines: string[] = [];
   const applied = actions.find((a): a is SetDesiredCapacityAction => a.type === 'set-desired-capacity');
   const out = target.scaleOut;
@@ -132,12 +137,19 @@ function outcomeLine(o: Outcome): string {
 
 /** Chooses the worst outcome for the subject and the `outcome` attribute. */
 function overall(outcomes: Outcome[], warned: boolean): string {
-  for (const s of ['failed', 'dropped', 'dry-run', 'applied'] as const)
+  for (const s of ['failed', 'dropped', 'dry-run', 'started', 'applied'] as const)
     if (outcomes.some((o) => o.status === s)) return s;
   return warned ? 'refused' : 'none';
 }
 
-export function executionEmail(execution: Execution, policy: Policy): Email | undefined {
+export function executionEmail(whole: Execution, policy: Policy): Email | undefined {
+  // A workflow that ran (or was started) e-mails its own outcome, once, when it ends. An action dropped
+  // because fresh state no longer matched its plan (another run did it, someone changed the group) is
+  // logged, not e-mailed: nothing happened that a person must act on.
+  const execution = {
+    ...whole,
+    outcomes: whole.outcomes.filter((o) => !o.notifiedByWorkflow && o.status !== 'dropped'),
+  };
   const warnings = execution.ignored.filter((i) => i.severity === 'warning');
   if (execution.outcomes.length === 0 && warnings.length === 0) return undefined;
   // A scheduled run (reconcile) may touch several targets: it speaks for itself.

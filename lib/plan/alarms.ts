@@ -5,23 +5,34 @@
  */
 import type { AlarmDefinition, DeleteAlarmAction, UpdateAlarmAction } from '../model/action';
 import type { ObservedAlarm } from '../model/snapshot';
-import { alarmName, type Policy, type ScalingRule, type Target } from '../policy/policy';
+import { alarmName, ruleFor, type Policy, type Rule, type Target } from '../policy/policy';
 import { TAGS } from '../model/tags';
 
-function describeRule(target: Target, rule: ScalingRule): string {
+function describeRule(target: Target, rule: Rule): string {
   const w = rule.when;
-  const verb = rule.direction === 'high' ? 'out' : 'in';
+  const what =
+    target.kind === 'instance'
+      ? `resize ${target.name} ${rule.direction === 'high' ? 'up' : 'down'}`
+      : `scale ${target.name} (${target.autoScalingGroup}) ${rule.direction === 'high' ? 'out' : 'in'}`;
   return (
-    `Managed by ec2-autopilot: scale ${target.name} (${target.autoScalingGroup}) ${verb} when ${w.metric} ` +
+    `Managed by ec2-autopilot: ${what} when ${w.metric} ` +
     `${w.statistic} is ${w.comparison} ${w.threshold} for ${w.forMinutes} min. Edits are reverted by autopilot reconcile.`
   );
+}
+
+/** A group's alarms watch the group; an instance target's watch its current instance. */
+export function alarmDimensions(target: Target, instanceId: string | undefined): Record<string, string> {
+  return target.kind === 'instance'
+    ? { InstanceId: instanceId ?? '' }
+    : { AutoScalingGroupName: target.autoScalingGroup };
 }
 
 export function alarmDefinition(
   policy: Policy,
   target: Target,
-  rule: ScalingRule,
+  rule: Rule,
   alarmTopicArn: string,
+  instanceId?: string,
 ): AlarmDefinition {
   const w = rule.when;
   // Minutes of breach → consecutive periods; a 5-minute condition on 60 s periods is 5 of 5 datapoints.
@@ -31,28 +42,45 @@ export function alarmDefinition(
     description: describeRule(target, rule),
     namespace: w.namespace,
     metric: w.metric,
-    dimensions: { AutoScalingGroupName: target.autoScalingGroup },
+    dimensions: alarmDimensions(target, instanceId),
     statistic: w.statistic,
     periodSeconds: w.periodSeconds,
     evaluationPeriods: periods,
     datapointsToAlarm: periods,
     threshold: w.threshold,
     comparison: rule.direction === 'high' ? 'GreaterThanThreshold' : 'LessThanThreshold',
-    // A group with no instances sends no data: that is neither high nor low load, so keep the state.
+    // No instance sends no data: that is neither high nor low load, so keep the state.
     treatMissingData: 'missing',
-    alarmActions: [alarmTopicArn],
+    alarmActions: alarmTopicArn ? [alarmTopicArn] : [],
     tags: { [TAGS.managed]: 'true', [TAGS.target]: target.name, [TAGS.direction]: rule.direction },
   };
 }
 
+/**
+ * The alarms the policy describes. An instance target's alarms need its instance's id: those whose
+ * instance is not resolved (`instanceIds`) are left out, and reconcile reports why.
+ */
 export function desiredAlarms(
   policy: Policy,
   alarmTopicArn: string,
+  instanceIds: Readonly<Record<string, string>> = {},
 ): { target: Target; alarm: AlarmDefinition }[] {
-  return policy.targets.flatMap((target) =>
-    [target.scaleOut, target.scaleIn]
-      .filter((rule): rule is ScalingRule => rule !== undefined)
-      .map((rule) => ({ target, alarm: alarmDefinition(policy, target, rule, alarmTopicArn) })),
+  return policy.targets.flatMap((target) => {
+    const instanceId = instanceIds[target.name];
+    if (target.kind === 'instance' && !instanceId) return [];
+    return (['high', 'low'] as const)
+      .map((d) => ruleFor(target, d))
+      .filter((rule): rule is Rule => rule !== undefined)
+      .map((rule) => ({ target, alarm: alarmDefinition(policy, target, rule, alarmTopicArn, instanceId) }));
+  });
+}
+
+/** Names of every alarm the policy owns, resolved or not (an owned alarm is never deleted as an orphan). */
+export function ownedAlarmNames(policy: Policy): Set<string> {
+  return new Set(
+    policy.targets.flatMap((t) =>
+      (['high', 'low'] as const).filter((d) => ruleFor(t, d)).map((d) => alarmName(policy, t.name, d)),
+    ),
   );
 }
 
@@ -87,10 +115,11 @@ export function planAlarms(
   policy: Policy,
   alarmTopicArn: string,
   observed: readonly ObservedAlarm[],
+  instanceIds: Readonly<Record<string, string>> = {},
 ): (UpdateAlarmAction | DeleteAlarmAction)[] {
   const byName = new Map(observed.map((a) => [a.name, a]));
   const actions: (UpdateAlarmAction | DeleteAlarmAction)[] = [];
-  const wanted = desiredAlarms(policy, alarmTopicArn);
+  const wanted = desiredAlarms(policy, alarmTopicArn, instanceIds);
   for (const { target, alarm } of wanted) {
     const have = byName.get(alarm.name);
     if (!have) {
@@ -116,7 +145,7 @@ export function planAlarms(
       });
     }
   }
-  const names = new Set(wanted.map((w) => w.alarm.name));
+  const names = ownedAlarmNames(policy);
   const prefix = `${policy.alarmPrefix}-`;
   for (const have of observed) {
     if (have.name.startsWith(prefix) && have.managed && !names.has(have.name)) {

@@ -4,10 +4,19 @@
  */
 import type { Trigger } from '../events/trigger';
 import type { Ignored } from '../model/action';
-import { findAlarmOwner, type Policy, type ScalingRule, type Target } from '../policy/policy';
+import {
+  findAlarmOwner,
+  type AutoScalingTarget,
+  type InstanceTarget,
+  type Policy,
+  type Rule,
+  type ScalingRule,
+} from '../policy/policy';
 
 export type Route =
-  { kind: 'capacity'; target: Target; rule: ScalingRule } | { kind: 'ignore'; ignored: Ignored };
+  | { kind: 'capacity'; target: AutoScalingTarget; rule: ScalingRule }
+  | { kind: 'resize'; target: InstanceTarget; rule: Rule }
+  | { kind: 'ignore'; ignored: Ignored };
 
 const ignore = (reason: string, severity: Ignored['severity'] = 'info', target?: string): Route => ({
   kind: 'ignore',
@@ -31,10 +40,14 @@ export function routeTrigger(trigger: Trigger, policy: Policy): Route {
           owner.target.name,
         );
       }
-      return { kind: 'capacity', target: owner.target, rule: owner.rule };
+      return owner.target.kind === 'instance'
+        ? { kind: 'resize', target: owner.target, rule: owner.rule }
+        : { kind: 'capacity', target: owner.target, rule: owner.rule as ScalingRule };
     }
     case 'autoscaling-notification': {
-      const target = policy.targets.find((t) => t.autoScalingGroup === trigger.autoScalingGroupName);
+      const target = policy.targets.find(
+        (t) => t.kind === 'auto-scaling-group' && t.autoScalingGroup === trigger.autoScalingGroupName,
+      );
       const what = `Auto Scaling ${trigger.event.replace(/^autoscaling:/, '')} for ${trigger.autoScalingGroupName}`;
       if (!target) return ignore(`${what}: group not managed by this policy`);
       if (/_ERROR$/.test(trigger.event)) {
@@ -51,6 +64,7 @@ export function routeTrigger(trigger: Trigger, policy: Policy): Route {
       );
     }
     case 'instance-state-change':
+      // Resizes follow their instances through their own workflow; a state change needs nothing more.
       return ignore(`instance ${trigger.instanceId} is ${trigger.state}: nothing to do`);
     case 'schedule':
       return ignore('scheduled events are handled by the reconcile and cleanup functions, not by on-event');

@@ -1,5 +1,5 @@
 /** The policy file's JSON Schema, generated from the zod schema so the two cannot disagree. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PolicyFileSchema } from './schema';
 
 export function policyJsonSchema(): Record<string, unknown> {

@@ -20,10 +20,14 @@ export type Step = { kind: 'fixed'; count: number } | { kind: 'proportional'; ta
 
 export type Direction = 'high' | 'low';
 
-export interface ScalingRule {
-  /** `high` rules fire above a threshold and add capacity; `low` rules fire below one and remove it. */
+/** When a target acts: `high` rules fire above a threshold and add capacity, `low` ones below and remove it. */
+export interface Rule {
   direction: Direction;
   when: Condition;
+}
+
+/** A rule of an Auto Scaling target: how many instances to add or remove. */
+export interface ScalingRule extends Rule {
   step: Step;
 }
 
@@ -43,7 +47,37 @@ export interface AutoScalingTarget {
   dryRun: boolean;
 }
 
-export type Target = AutoScalingTarget;
+export interface HealthCheckPolicy {
+  path: string;
+  port: number;
+  expectStatus: number;
+  timeoutSeconds: number;
+  host: 'private-ip' | 'public-ip' | string;
+}
+
+/** A single instance, resized one rung of its ladder at a time (the seed's "scale up"). */
+export interface InstanceTarget {
+  kind: 'instance';
+  name: string;
+  /** Found by tags (a blue-green resize replaces the instance, so tags outlive ids) or by id. */
+  instance: { id: string } | { tags: Record<string, string> };
+  scaleUp?: Rule;
+  scaleDown?: Rule;
+  /** Instance types from smallest to biggest; may mix families. */
+  ladder: string[];
+  strategy: 'in-place' | 'blue-green';
+  healthCheck?: HealthCheckPolicy;
+  /** Reboot the instance for a file-system-consistent image (blue-green). */
+  reboot: boolean;
+  /** What becomes of the old instance once the new one serves (blue-green). */
+  retire: 'stop' | 'terminate';
+  /** At the top of the ladder, scale out this Auto Scaling target instead (and scale it in first on low load). */
+  then?: { scaleOut: string };
+  cooldownMinutes: number;
+  dryRun: boolean;
+}
+
+export type Target = AutoScalingTarget | InstanceTarget;
 
 export interface Policy {
   version: 1;
@@ -61,14 +95,13 @@ export const alarmName = (
   direction: Direction,
 ): string => `${policy.alarmPrefix}-${target}-${direction}`;
 
-export const ruleFor = (target: Target, direction: Direction): ScalingRule | undefined =>
-  direction === 'high' ? target.scaleOut : target.scaleIn;
+export function ruleFor(target: Target, direction: Direction): Rule | undefined {
+  if (target.kind === 'instance') return direction === 'high' ? target.scaleUp : target.scaleDown;
+  return direction === 'high' ? target.scaleOut : target.scaleIn;
+}
 
 /** Finds the target and rule an alarm belongs to, from its name alone (no AWS call needed). */
-export function findAlarmOwner(
-  policy: Policy,
-  name: string,
-): { target: Target; rule: ScalingRule } | undefined {
+export function findAlarmOwner(policy: Policy, name: string): { target: Target; rule: Rule } | undefined {
   for (const target of policy.targets) {
     for (const direction of ['high', 'low'] as const) {
       const rule = ruleFor(target, direction);

@@ -4,7 +4,15 @@
  * reported with the path of the field to fix, and all of them at once.
  */
 import type { ConditionFile, PolicyFile, TargetFile } from './schema';
-import type { AutoScalingTarget, Condition, Policy, ScalingRule, Step, Target } from './policy';
+import type {
+  AutoScalingTarget,
+  Condition,
+  InstanceTarget,
+  Policy,
+  ScalingRule,
+  Step,
+  Target,
+} from './policy';
 
 /**
  * A proportional scale-in rule with no explicit threshold fires at 90 % of the target, as AWS target
@@ -93,11 +101,82 @@ function scalingRules(
   return rules;
 }
 
-function target(t: TargetFile, path: string, issues: Issues): Target | undefined {
-  if (!t.autoScalingGroup) {
-    issues.push(`${path}.autoScalingGroup: required (the group whose capacity this target changes)`);
+/** Fields that belong to the other kind of target, reported by name rather than silently ignored. */
+function misplaced(t: TargetFile, path: string, keys: (keyof TargetFile)[], kind: string, issues: Issues) {
+  for (const key of keys)
+    if (t[key] !== undefined) issues.push(`${path}.${String(key)}: not allowed on ${kind}`);
+}
+
+function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTarget | undefined {
+  misplaced(
+    t,
+    path,
+    ['autoScalingGroup', 'scaleOut', 'scaleIn', 'bounds'],
+    'an instance target (use scaleUp/scaleDown)',
+    issues,
+  );
+  const selector = t.instance!;
+  if ((selector.id === undefined) === (selector.tags === undefined)) {
+    issues.push(`${path}.instance: expected either id or tags`);
     return undefined;
   }
+  if (selector.tags && Object.keys(selector.tags).length === 0)
+    issues.push(`${path}.instance.tags: expected at least one tag`);
+  if (!t.scaleUp) {
+    issues.push(`${path}.scaleUp: required (it holds the ladder of instance types)`);
+    return undefined;
+  }
+  const up = condition(t.scaleUp.when, 'above', undefined, `${path}.scaleUp`, issues);
+  const down = t.scaleDown
+    ? condition(t.scaleDown.when, 'below', undefined, `${path}.scaleDown`, issues)
+    : undefined;
+  if (
+    up &&
+    down &&
+    up.metric === down.metric &&
+    up.namespace === down.namespace &&
+    down.threshold >= up.threshold
+  ) {
+    issues.push(
+      `${path}.scaleDown.when.below: must be lower than scaleUp's threshold (${up.threshold}), or the instance would flap`,
+    );
+  }
+  const seen = new Set<string>();
+  t.scaleUp.ladder.forEach((type, i) => {
+    if (seen.has(type)) issues.push(`${path}.scaleUp.ladder[${i}]: ${type} is already on the ladder`);
+    seen.add(type);
+  });
+  const spec = t.scaleUp;
+  return {
+    kind: 'instance',
+    name: t.name,
+    instance: selector.id !== undefined ? { id: selector.id } : { tags: selector.tags! },
+    ...(up ? { scaleUp: { direction: 'high' as const, when: up } } : {}),
+    ...(down ? { scaleDown: { direction: 'low' as const, when: down } } : {}),
+    ladder: spec.ladder,
+    strategy: spec.strategy,
+    ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
+    reboot: spec.reboot,
+    retire: spec.retireOld,
+    ...(spec.then ? { then: { scaleOut: spec.then.scaleOut } } : {}),
+    cooldownMinutes: t.cooldownMinutes,
+    dryRun: t.dryRun,
+  };
+}
+
+function target(t: TargetFile, path: string, issues: Issues): Target | undefined {
+  if (t.instance && t.autoScalingGroup) {
+    issues.push(`${path}: expected either autoScalingGroup or instance, not both`);
+    return undefined;
+  }
+  if (t.instance) return instanceTarget(t, path, issues);
+  if (!t.autoScalingGroup) {
+    issues.push(
+      `${path}.autoScalingGroup: required (the group whose capacity this target changes), or instance`,
+    );
+    return undefined;
+  }
+  misplaced(t, path, ['scaleUp', 'scaleDown'], 'an Auto Scaling target (use scaleOut/scaleIn)', issues);
   if (!t.scaleOut && !t.scaleIn) {
     issues.push(`${path}: expected scaleOut, scaleIn or both (a target with no rule does nothing)`);
   }
@@ -139,6 +218,15 @@ export function resolvePolicy(
     }
     const resolved = target(t, path, issues);
     if (resolved) targets.push(resolved);
+  });
+  // `then` links an instance target to an Auto Scaling target of the same policy.
+  file.targets.forEach((t, i) => {
+    const next = t.scaleUp?.then?.scaleOut;
+    if (next && !targets.some((x) => x.name === next && x.kind === 'auto-scaling-group')) {
+      issues.push(
+        `targets[${i}].scaleUp.then.scaleOut: "${next}" is not an Auto Scaling target of this policy`,
+      );
+    }
   });
   if (issues.length > 0) return { issues };
   return {

@@ -18,7 +18,7 @@ import { ensureDeployment, ensureEmailSubscriptions } from '../aws/deployment';
 import { fireAlarm } from '../local/alarm-event';
 import { createGroup, desiredCapacity } from '../local/fleet';
 import { sentMessages, startMoto } from '../local/moto';
-import { alarmName, type Policy } from '../policy/policy';
+import { alarmName, type AutoScalingTarget, type Policy } from '../policy/policy';
 import { resetLambdaRuntime } from '../lambda/runtime';
 import { handler } from '../../functions/on-event';
 
@@ -42,7 +42,9 @@ const SANDBOX_ENV = {
 const heading = (text: string) => `\n== ${text}`;
 
 export async function runSandbox(o: SandboxOptions): Promise<number> {
-  const target = o.policy.targets.find((t) => t.scaleOut);
+  const target = o.policy.targets.find(
+    (t): t is AutoScalingTarget => t.kind === 'auto-scaling-group' && t.scaleOut !== undefined,
+  );
   if (!target) throw new Error('the policy has no target with scaleOut: nothing for the sandbox to show');
   const moto = await startMoto();
   try {

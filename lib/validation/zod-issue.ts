@@ -5,10 +5,29 @@
  * developers; an operator reading an e-mail or a CLI error wants `Records[0].Sns.Message.AlarmName:
  * required`, or `targets[0].scaleOut.add: expected a positive integer` in a policy file.
  */
-import type { z } from 'zod';
+// The zod core that zod/mini is built on, imported by name: `z.core.…` through the zod/mini namespace
+// would put all of it, locales included, in the bundle.
+import { $constructor, $ZodError, _safeParse } from 'zod/v4/core';
+import type { $ZodIssue, $ZodType, output } from 'zod/v4/core';
 import { ValidationError } from '../errors';
 
-type Issue = z.core.$ZodIssue;
+type Issue = $ZodIssue;
+
+/**
+ * The error a failed parse carries as its cause. zod/mini's own is named `$ZodError`; this is the same
+ * core error under the name classic zod gives it (`ZodError`, which `instanceof ZodError` also
+ * recognises), so a logged or inspected cause reads as it did before the schemas moved to zod/mini.
+ */
+const ZodError = $constructor<$ZodError>(
+  'ZodError',
+  (inst, issues) => {
+    $ZodError.init(inst, issues);
+    inst.name = 'ZodError';
+  },
+  undefined,
+  { Parent: Error },
+);
+const safeParse = _safeParse(ZodError);
 
 const IDENTIFIER = /^[^.[\]]+$/;
 
@@ -31,7 +50,7 @@ export function formatZodPath(path: readonly PropertyKey[]): string {
 }
 
 /** The first issue of a failed parse, as a field path and a short human problem. */
-export function firstIssue(error: z.ZodError): { field: string; problem: string } {
+export function firstIssue(error: $ZodError): { field: string; problem: string } {
   const { path, problem } = describeIssues(error.issues);
   return { field: formatZodPath(path), problem };
 }
@@ -40,13 +59,13 @@ export function firstIssue(error: z.ZodError): { field: string; problem: string 
  * Parses `value` with `schema`, or throws a ValidationError whose field is `prefix` joined with the
  * issue's path (`(event)` when both are empty).
  */
-export function parseWith<S extends z.ZodType>(
+export function parseWith<S extends $ZodType>(
   schema: S,
   value: unknown,
   prefix: readonly PropertyKey[] = [],
-): z.output<S> {
+): output<S> {
   // reportInput lets the formatter tell a missing field ("required") from one of the wrong type.
-  const result = schema.safeParse(value, { reportInput: true });
+  const result = safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   const { path, problem } = describeIssues(result.error.issues);
   throw new ValidationError(formatZodPath([...prefix, ...path]) || '(event)', problem, {
@@ -70,8 +89,9 @@ export function describeZodIssues(issues: readonly Issue[]): string[] {
 }
 
 /**
- * zod's own English messages start like these; anything else was written by a schema (`{ error: … }`)
- * for its readers, and is kept as it is.
+ * zod's own English messages start like these, and so does `Invalid input`, the only message zod/mini
+ * writes when no locale is loaded (as in the Lambda bundles); anything else was written by a schema
+ * (`{ error: … }`) for its readers, and is kept as it is.
  */
 const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized|Expected|Number must|String must)/;
 
@@ -149,7 +169,8 @@ function describeUnion(
 }
 
 function isMissing(issue: Issue): boolean {
-  // With reportInput the issue carries the input; without it only the default message says so.
+  // With reportInput the issue carries the input; without it only classic zod's English message says so.
+  // lib/ always parses with reportInput, since zod/mini loads no locale and its message says nothing.
   if ('input' in issue) return issue.input === undefined;
   return /received undefined$/.test(issue.message);
 }

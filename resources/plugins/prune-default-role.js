@@ -11,7 +11,9 @@ class PruneDefaultRole {
     const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
     const id = this.serverless.getProvider('aws').naming.getRoleLogicalId();
     if (!resources[id]) return;
-    const used = Object.entries(resources).some(([key, r]) => key !== id && JSON.stringify(r).includes(`"${id}"`));
+    const used = Object.entries(resources).some(
+      ([key, r]) => key !== id && JSON.stringify(r).includes(`"${id}"`),
+    );
     if (!used) delete resources[id];
   }
 }

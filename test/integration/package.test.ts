@@ -23,22 +23,32 @@ type Template = { Resources: Record<string, { Type: string; Properties: Record<s
 let template: Template;
 
 beforeAll(() => {
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'test', '--package', out], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_REGION: 'us-east-1' },
-    timeout: 120_000,
-  });
+  const run = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'serverless'),
+    ['package', '--stage', 'test', '--package', out],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_REGION: 'us-east-1' },
+      timeout: 120_000,
+    },
+  );
   if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
-  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  template = JSON.parse(
+    readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
 }, 150_000);
 
 const logicalName = (fn: string) => fn.charAt(0).toUpperCase() + fn.slice(1);
 
 function grantedActions(roleId: string): string[] {
   const role = template.Resources[roleId]!;
-  const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
-  const actions = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const actions = statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
   // Writing its own logs is every function's baseline, added by the framework.
   return [...new Set(actions.filter((a) => !a.startsWith('logs:')))].sort();
 }
@@ -47,15 +57,29 @@ describe('the packaged CloudFormation template', () => {
   const functions = () =>
     Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, r]) => ({ id, role: (r.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], runtime: r.Properties.Runtime }));
+      .map(([id, r]) => ({
+        id,
+        role: (r.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+        runtime: r.Properties.Runtime,
+      }));
 
   it('declares permissions for exactly the functions it deploys', () => {
-    expect(functions().map((f) => f.id).sort()).toEqual(Object.keys(FUNCTION_NEEDS).map((n) => `${logicalName(n)}LambdaFunction`).sort());
+    expect(
+      functions()
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(
+      Object.keys(FUNCTION_NEEDS)
+        .map((n) => `${logicalName(n)}LambdaFunction`)
+        .sort(),
+    );
   });
 
   it('gives every function a role of its own, and has no other role, on nodejs22.x', () => {
     const fns = functions();
-    const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role').map(([id]) => id);
+    const roles = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => id);
     expect(roles.sort()).toEqual(fns.map((f) => f.role).sort());
     expect(new Set(fns.map((f) => f.role)).size).toBe(fns.length);
     for (const f of fns) expect(f.runtime).toBe('nodejs22.x');
@@ -68,14 +92,19 @@ describe('the packaged CloudFormation template', () => {
 
   it('scopes capacity changes to the groups the policy names', () => {
     const role = template.Resources.OnEventIamRoleLambdaExecution!;
-    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]!.PolicyDocument.Statement;
-    const set = statements.find((s) => ([] as string[]).concat(s.Action).includes('autoscaling:SetDesiredCapacity'))!;
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]!
+      .PolicyDocument.Statement;
+    const set = statements.find((s) =>
+      ([] as string[]).concat(s.Action).includes('autoscaling:SetDesiredCapacity'),
+    )!;
     expect(JSON.stringify(set.Resource)).toContain('autoScalingGroupName/web-asg');
     expect(set.Resource).not.toBe('*');
   });
 
-  it('subscribes the policy\'s e-mail addresses to the notifications topic', () => {
-    const subs = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email');
+  it("subscribes the policy's e-mail addresses to the notifications topic", () => {
+    const subs = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email',
+    );
     expect(subs.map((s) => s.Properties.Endpoint)).toEqual(['ops@example.com']);
   });
 });
@@ -86,7 +115,12 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
     // The bundle carries the repository's autopilot.yml (the seed policy), inlined at package time.
     const env = await deploy(readFileSync(join(ROOT, 'autopilot.yml'), 'utf8'), 'packaged');
     await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
-    const event = await fireAlarm(env.aws, 'autopilot-web-high', [91, 88, 86, 90, 87], env.deployment.alarmTopicArn);
+    const event = await fireAlarm(
+      env.aws,
+      'autopilot-web-high',
+      [91, 88, 86, 90, 87],
+      env.deployment.alarmTopicArn,
+    );
 
     const dir = join(out, 'onEvent');
     execFileSync('python3', ['-m', 'zipfile', '-e', join(out, 'onEvent.zip'), dir]);
@@ -112,8 +146,14 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
       },
     });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ triggers: 1, actions: [{ type: 'set-desired-capacity', target: 'web', status: 'applied' }], ignored: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      triggers: 1,
+      actions: [{ type: 'set-desired-capacity', target: 'web', status: 'applied' }],
+      ignored: [],
+    });
     expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
-    expect((await sentMessages(endpoint, env.deployment.notifyTopicArn)).map((m) => m.subject)).toEqual(['[ec2-autopilot] web: scaled web-asg out 1 → 3']);
+    expect((await sentMessages(endpoint, env.deployment.notifyTopicArn)).map((m) => m.subject)).toEqual([
+      '[ec2-autopilot] web: scaled web-asg out 1 → 3',
+    ]);
   }, 60_000);
 });

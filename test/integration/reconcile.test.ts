@@ -32,7 +32,9 @@ function runtime(env: Deployed, now: Date, policyText = SEED_POLICY): Runtime {
 
 async function alarm(env: Deployed, name: string) {
   const cw = await env.aws.cloudWatch();
-  const out = await call('DescribeAlarms', () => cw.client.send(new cw.sdk.DescribeAlarmsCommand({ AlarmNames: [name] })));
+  const out = await call('DescribeAlarms', () =>
+    cw.client.send(new cw.sdk.DescribeAlarmsCommand({ AlarmNames: [name] })),
+  );
   return out.MetricAlarms?.[0];
 }
 
@@ -47,11 +49,28 @@ describe('alarms as the policy says', () => {
     const cw = await env.aws.cloudWatch();
     const edited = await alarm(env, 'autopilot-web-high');
     await call('PutMetricAlarm', () =>
-      cw.client.send(new cw.sdk.PutMetricAlarmCommand({ ...edited!, AlarmName: 'autopilot-web-high', Threshold: 95, ActionsEnabled: false } as never)),
+      cw.client.send(
+        new cw.sdk.PutMetricAlarmCommand({
+          ...edited!,
+          AlarmName: 'autopilot-web-high',
+          Threshold: 95,
+          ActionsEnabled: false,
+        } as never),
+      ),
     );
     const result = await reconcile(runtime(env, T0), env.deployment.alarmTopicArn);
-    expect(result.alarms.actions).toEqual([expect.objectContaining({ type: 'update-alarm', change: 'update', drift: ['Threshold', 'ActionsEnabled'] })]);
-    expect(await alarm(env, 'autopilot-web-high')).toMatchObject({ Threshold: 70, ActionsEnabled: true, AlarmActions: [env.deployment.alarmTopicArn] });
+    expect(result.alarms.actions).toEqual([
+      expect.objectContaining({
+        type: 'update-alarm',
+        change: 'update',
+        drift: ['Threshold', 'ActionsEnabled'],
+      }),
+    ]);
+    expect(await alarm(env, 'autopilot-web-high')).toMatchObject({
+      Threshold: 70,
+      ActionsEnabled: true,
+      AlarmActions: [env.deployment.alarmTopicArn],
+    });
     const again = await reconcile(runtime(env, T0), env.deployment.alarmTopicArn);
     expect(again.alarms.actions).toEqual([]);
   });
@@ -74,7 +93,9 @@ describe('alarms as the policy says', () => {
     );
     const withoutScaleIn = SEED_POLICY.replace(/\n\s+scaleIn:.*\n/, '\n');
     const result = await reconcile(runtime(env, T0, withoutScaleIn), env.deployment.alarmTopicArn);
-    expect(result.alarms.actions).toEqual([expect.objectContaining({ type: 'delete-alarm', alarmName: 'autopilot-web-low' })]);
+    expect(result.alarms.actions).toEqual([
+      expect.objectContaining({ type: 'delete-alarm', alarmName: 'autopilot-web-low' }),
+    ]);
     expect(await alarm(env, 'autopilot-web-low')).toBeUndefined();
     expect(await alarm(env, 'autopilot-hand-made')).toBeDefined();
   });
@@ -88,7 +109,12 @@ describe('escalation: an alarm that stays in ALARM', () => {
     endpoint = await useMoto();
     env = await deploy(SEED_POLICY);
     await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
-    const event = await fireAlarm(env.aws, 'autopilot-web-high', [92, 90, 91, 89, 95], env.deployment.alarmTopicArn);
+    const event = await fireAlarm(
+      env.aws,
+      'autopilot-web-high',
+      [92, 90, 91, 89, 95],
+      env.deployment.alarmTopicArn,
+    );
     const [trigger] = parseEvent(event);
     await applyTrigger(runtime(env, T0), trigger!);
     expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
@@ -119,7 +145,10 @@ describe('escalation: an alarm that stays in ALARM', () => {
   it('stops at the maximum and says so once it is reached', async () => {
     const rt = runtime(env, minutes(12));
     const result = await reconcile(rt, env.deployment.alarmTopicArn);
-    expect(result.rechecks[0]!.ignored[0]).toMatchObject({ severity: 'warning', reason: expect.stringContaining('already at its maximum (5)') });
+    expect(result.rechecks[0]!.ignored[0]).toMatchObject({
+      severity: 'warning',
+      reason: expect.stringContaining('already at its maximum (5)'),
+    });
     expect(await desiredCapacity(env.aws, 'web-asg')).toBe(5);
   });
 });

@@ -20,7 +20,7 @@ targets:
 export const seedPolicy = () => parsePolicy(SEED_POLICY);
 
 export function seedTarget(overrides: Partial<AutoScalingTarget> = {}): AutoScalingTarget {
-  return { ...seedPolicy().targets[0]!, ...overrides };
+  return { ...(seedPolicy().targets[0] as AutoScalingTarget), ...overrides };
 }
 
 export function alarm(overrides: Partial<AlarmTrigger> = {}): AlarmTrigger {

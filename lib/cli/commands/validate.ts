@@ -1,5 +1,5 @@
 /** `autopilot validate`: is the policy file valid, and what does it mean? */
-import type { Policy, ScalingRule, Target } from '../../policy/policy';
+import type { Policy, Rule, ScalingRule, Target } from '../../policy/policy';
 import { alarmName } from '../../policy/policy';
 import { EXIT, type CliContext } from '../context';
 
@@ -13,6 +13,23 @@ function ruleWords(rule: ScalingRule): string {
 }
 
 export function describeTarget(policy: Policy, t: Target): string[] {
+  if (t.kind === 'instance') {
+    const selector =
+      'id' in t.instance
+        ? t.instance.id
+        : Object.entries(t.instance.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ');
+    const lines = [`${t.name}: instance ${selector}${t.dryRun ? ' (dry run)' : ''}`];
+    const rule = (r: Rule, verb: string) =>
+      `  ${verb} one rung when ${r.when.metric} ${r.when.statistic} ${r.direction === 'high' ? '>' : '<'} ${r.when.threshold} for ${r.when.forMinutes} min  [alarm ${alarmName(policy, t.name, r.direction)}]`;
+    if (t.scaleUp) lines.push(rule(t.scaleUp, 'up  '));
+    if (t.scaleDown) lines.push(rule(t.scaleDown, 'down'));
+    lines.push(
+      `  ladder ${t.ladder.join(' → ')}, ${t.strategy}${t.then ? `, then scale out ${t.then.scaleOut}` : ''}, cooldown ${t.cooldownMinutes} min`,
+    );
+    return lines;
+  }
   const lines = [`${t.name}: Auto Scaling group ${t.autoScalingGroup}${t.dryRun ? ' (dry run)' : ''}`];
   if (t.scaleOut)
     lines.push(`  scale out ${ruleWords(t.scaleOut)}  [alarm ${alarmName(policy, t.name, 'high')}]`);

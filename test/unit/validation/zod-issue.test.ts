@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../../lib/errors';
 import { firstIssue, formatZodPath, parseWith } from '../../../lib/validation/zod-issue';
 import { validationError } from '../events/helpers';

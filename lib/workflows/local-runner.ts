@@ -1,0 +1,93 @@
+/**
+ * Runs a workflow's Amazon States Language definition in this process (aws-local-stepfunctions), each
+ * Task state calling its step here instead of a Lambda function: the same definition AWS runs, for the
+ * CLI, the sandbox and the tests against a local AWS. Waits can be shortened (tests) or kept (a CLI
+ * against AWS), and a run can be cut right after any step, as a crash would.
+ */
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import definition from '../../resources/workflows/resize.asl.json';
+import { isRetryable } from '../errors';
+import type { ResizeDeps } from './resize-deps';
+import type { ResizeState } from './resize-state';
+import { runResizeStep } from './resize-steps';
+
+type Asl = { States: Record<string, { Type: string; Resource?: unknown; Parameters?: { step?: string } }> };
+
+/** The ASL with its Task resources (CloudFormation references in serverless.yml) made plain ARNs. */
+function localDefinition(): StateMachineDefinition {
+  const copy = structuredClone(definition) as unknown as Asl;
+  for (const state of Object.values(copy.States)) {
+    if (state.Type === 'Task') state.Resource = 'arn:aws:lambda:us-east-1:123456789012:function:resize-task';
+  }
+  return copy as unknown as StateMachineDefinition;
+}
+
+export interface LocalRunOptions {
+  /** Milliseconds each Wait state waits instead of its Seconds (0 in tests). */
+  waitMs?: number;
+  /** Called after each step; returning true cuts the run there, as a crash would (tests). */
+  crashAfter?: (step: string) => boolean;
+}
+
+export type LocalRunResult =
+  | { status: 'succeeded'; state: ResizeState }
+  | { status: 'failed'; error: string; cause: string }
+  | { status: 'crashed'; afterStep: string };
+
+/** The error names the state machine's Retry matches: retryable AWS faults become `Retryable`. */
+async function step(deps: ResizeDeps, name: string, data: ResizeState): Promise<ResizeState> {
+  try {
+    return await runResizeStep(deps, name, data);
+  } catch (error) {
+    if (isRetryable(error)) {
+      const retry = new Error((error as Error).message, { cause: error });
+      retry.name = 'Retryable';
+      throw retry;
+    }
+    throw error;
+  }
+}
+
+export async function runResizeLocally(
+  deps: ResizeDeps,
+  input: ResizeState,
+  options: LocalRunOptions = {},
+): Promise<LocalRunResult> {
+  const asl = localDefinition();
+  const machine = new StateMachine(asl, { validationOptions: { checkArn: false } });
+  let crashedAfter: string | undefined;
+  // The handlers are made before the run exists; they reach its abort through this.
+  const control: { abort?: () => void } = {};
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const waits: Record<string, number> = {};
+  for (const [name, state] of Object.entries((asl as unknown as Asl).States)) {
+    if (state.Type === 'Wait' && options.waitMs !== undefined) waits[name] = options.waitMs;
+    if (state.Type !== 'Task') continue;
+    handlers[name] = async (raw) => {
+      const { step: stepName, data } = raw as { step: string; data: ResizeState };
+      const out = await step(deps, stepName, data);
+      if (options.crashAfter?.(stepName)) {
+        crashedAfter = stepName;
+        control.abort?.();
+      }
+      return out;
+    };
+  }
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+    noThrowOnAbort: true,
+  });
+  control.abort = execution.abort;
+  try {
+    const output = await execution.result;
+    if (crashedAfter) return { status: 'crashed', afterStep: crashedAfter };
+    return { status: 'succeeded', state: output as unknown as ResizeState };
+  } catch (error) {
+    const e = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+    return {
+      status: 'failed',
+      error: e.cause?.name ?? e.name ?? 'Error',
+      cause: e.cause?.message ?? e.message ?? '',
+    };
+  }
+}

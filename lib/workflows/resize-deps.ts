@@ -1,0 +1,21 @@
+/** What the resize steps use: the adapters, the state table, the notifier, the policy and a clock. */
+import type { Logger } from '../app/log';
+import type { AlarmsAdapter } from '../aws/alarms';
+import type { InstanceOps } from '../aws/instance-ops';
+import type { InstancesAdapter } from '../aws/instances';
+import type { Notifier } from '../aws/notifier';
+import type { StateStore } from '../aws/state-store';
+import type { Policy } from '../policy/policy';
+import type { HealthProbe } from './health-probe';
+
+export interface ResizeDeps {
+  policy: Policy;
+  instances: InstancesAdapter;
+  ops: InstanceOps;
+  store: StateStore;
+  alarms: AlarmsAdapter;
+  notifier?: Notifier;
+  probe: HealthProbe;
+  log: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,81 @@
+/**
+ * Starting a resize: on AWS, a Step Functions execution named after the operation (a second start of
+ * the same operation is refused by AWS, so a duplicate event cannot start two); elsewhere (the CLI, the
+ * sandbox, tests against a local AWS), the same state machine run in this process to its end.
+ */
+import type { Runtime } from '../app/runtime';
+import { call, isAwsCode } from '../aws/call';
+import { runResizeLocally } from './local-runner';
+import type { ResizeDeps } from './resize-deps';
+import type { ResizeState } from './resize-state';
+
+export interface StartResult {
+  status: 'started' | 'applied' | 'dropped' | 'failed';
+  detail?: string;
+  /** The finished state, when the workflow ran here. */
+  state?: ResizeState;
+}
+
+export interface ResizeStarter {
+  start(input: ResizeState): Promise<StartResult>;
+}
+
+/** Step Functions execution names: at most 80 of [A-Za-z0-9-_]; the operation key, made to fit. */
+export function executionName(key: string): string {
+  const plain = key.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (plain.length <= 80) return plain;
+  let hash = 0;
+  for (const c of key) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  return `${plain.slice(0, 71)}-${hash.toString(16).padStart(8, '0')}`;
+}
+
+export const resizeDeps = (rt: Runtime): ResizeDeps => ({
+  policy: rt.policy,
+  instances: rt.instances,
+  ops: rt.ops,
+  store: rt.store,
+  alarms: rt.alarms,
+  ...(rt.notifier ? { notifier: rt.notifier } : {}),
+  probe: rt.probe,
+  log: rt.log,
+  now: rt.now,
+});
+
+export function stepFunctionsStarter(rt: Runtime, stateMachineArn: string): ResizeStarter {
+  return {
+    async start(input) {
+      const { client, sdk } = await rt.aws.stepFunctions();
+      try {
+        const out = await call('StartExecution', () =>
+          client.send(
+            new sdk.StartExecutionCommand({
+              stateMachineArn,
+              name: executionName(input.key),
+              input: JSON.stringify(input),
+            }),
+          ),
+        );
+        return { status: 'started', detail: `execution ${out.executionArn}` };
+      } catch (error) {
+        if (isAwsCode(error, 'ExecutionAlreadyExists'))
+          return { status: 'dropped', detail: 'this operation was already started' };
+        throw error;
+      }
+    },
+  };
+}
+
+export function localStarter(rt: Runtime, waitMs: number): ResizeStarter {
+  return {
+    async start(input) {
+      const result = await runResizeLocally(resizeDeps(rt), input, { waitMs });
+      if (result.status === 'succeeded') {
+        return result.state.busy
+          ? { status: 'dropped', detail: `another resize holds ${input.target}` }
+          : { status: 'applied', state: result.state };
+      }
+      if (result.status === 'failed') return { status: 'failed', detail: result.cause };
+      return { status: 'failed', detail: `stopped after ${result.afterStep}` };
+    },
+  };
+}
