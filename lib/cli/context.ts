@@ -7,6 +7,7 @@ import { jsonLogger, levelFromEnv } from '../app/log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import { loadPolicy, policyPath } from '../policy/load';
 import type { Policy } from '../policy/policy';
+import { resizeStarterFromEnv } from '../workflows/starter';
 import type { CliArgs } from './args';
 
 export interface Io {
@@ -89,6 +90,8 @@ export class CliContext {
       policy,
       stateTable: deployment.stateTable,
       notifyTopicArn: deployment.notifyTopicArn,
+      alarmTopicArn: deployment.alarmTopicArn,
+      resizes: (runtime) => resizeStarterFromEnv(runtime, this.env),
       log: this.log,
       dryRun: this.args.dryRun,
       client: { region },

@@ -11,6 +11,7 @@ import { jsonLogger, levelFromEnv } from '../app/log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import type { Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';
+import { resizeStarterFromEnv } from '../workflows/starter';
 
 export interface LambdaRuntime {
   rt: Runtime;
@@ -44,6 +45,8 @@ export async function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     policy: await lambdaPolicy(env),
     stateTable: deployment.stateTable,
     notifyTopicArn: deployment.notifyTopicArn,
+    alarmTopicArn: deployment.alarmTopicArn,
+    resizes: (runtime) => resizeStarterFromEnv(runtime, env),
     log: jsonLogger((line) => console.log(line), levelFromEnv(env)),
   });
   cached = { rt, deployment };

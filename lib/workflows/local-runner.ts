@@ -25,8 +25,11 @@ function localDefinition(): StateMachineDefinition {
 export interface LocalRunOptions {
   /** Milliseconds each Wait state waits instead of its Seconds (0 in tests). */
   waitMs?: number;
-  /** Called after each step; returning true cuts the run there, as a crash would (tests). */
-  crashAfter?: (step: string) => boolean;
+  /**
+   * Called after each step; `crash` cuts the run there, as a crash of the process would (tests use it
+   * to re-run from the start, and to change the world between two steps).
+   */
+  afterStep?: (step: string) => Promise<'continue' | 'crash'> | 'continue' | 'crash';
 }
 
 export type LocalRunResult =
@@ -66,7 +69,7 @@ export async function runResizeLocally(
     handlers[name] = async (raw) => {
       const { step: stepName, data } = raw as { step: string; data: ResizeState };
       const out = await step(deps, stepName, data);
-      if (options.crashAfter?.(stepName)) {
+      if ((await options.afterStep?.(stepName)) === 'crash') {
         crashedAfter = stepName;
         control.abort?.();
       }

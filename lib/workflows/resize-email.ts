@@ -17,6 +17,18 @@ export function unreachableSeconds(s: ResizeState, op: OperationRecord): number 
     : seconds(op.moveStartedAt, op.moveDoneAt);
 }
 
+/** Step Functions hands a Lambda error over as JSON (`{"errorType", "errorMessage"}`); locally it is the message. */
+function failureCause(s: ResizeState): string {
+  const cause = s.error?.Cause;
+  if (!cause) return s.error?.Error ?? 'unknown error';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
 export function resizeEmail(s: ResizeState, op: OperationRecord, outcome: 'applied' | 'failed'): Email {
   const replacedWith = s.strategy === 'blue-green' && s.newInstanceId ? ` (now ${s.newInstanceId})` : '';
   const what =
@@ -32,7 +44,7 @@ export function resizeEmail(s: ResizeState, op: OperationRecord, outcome: 'appli
     '',
     'What it did',
     `  ${s.reason}`,
-    `  Strategy: ${s.strategy}${s.strategy === 'blue-green' ? `: image ${s.imageId ?? '(none yet)'}, replacement ${s.newInstanceId ?? '(none yet)'}, old instance ${s.retire === 'terminate' ? 'terminated' : 'stopped'} once the address moved` : ''}.`,
+    `  Strategy: ${s.strategy}${s.strategy === 'blue-green' ? ` (image ${s.imageId ?? 'not made'}, replacement ${s.newInstanceId ?? 'not launched'}${outcome === 'applied' ? `, old instance ${s.retire === 'terminate' ? 'terminated' : 'stopped'} once the address moved` : ''})` : ''}.`,
     ...(s.publicIp
       ? [
           `  Elastic IP ${s.publicIp} ${outcome === 'applied' ? `is on ${s.strategy === 'blue-green' ? s.newInstanceId : s.instanceId}` : 'stays where it was'}.`,
@@ -49,7 +61,7 @@ export function resizeEmail(s: ResizeState, op: OperationRecord, outcome: 'appli
     lines.push(
       '',
       'Why it failed',
-      `  ${s.error?.Cause ?? s.error?.Error ?? 'unknown error'}`,
+      `  ${failureCause(s)}`,
       '',
       'Rollback',
       `  ${op.rollback ?? 'nothing had changed'}`,

@@ -43,6 +43,8 @@ export interface ResizeState extends ResizeInput {
   /** Set by the Check* steps: the awaited condition holds. */
   ready?: boolean;
   polls?: number;
+  /** When the current instance was first seen running, for the health check's time limit. */
+  checkingSince?: string;
   allocationId?: string;
   publicIp?: string;
   imageId?: string;

@@ -47,9 +47,11 @@ async function remember(
 }
 
 function poll(s: ResizeState, ready: boolean, what: string): ResizeState {
-  if (ready) return { ...s, ready: true, polls: 0 };
+  if (ready) return { ...s, ready: true, polls: 0, checkingSince: undefined };
   const polls = (s.polls ?? 0) + 1;
-  if (polls > MAX_POLLS) throw new ActionFailedError('resize-instance', `gave up waiting for ${what}`);
+  // Once the health check runs, its own time limit bounds the loop.
+  if (polls > MAX_POLLS && !s.checkingSince)
+    throw new ActionFailedError('resize-instance', `gave up waiting for ${what}`);
   return { ...s, ready: false, polls };
 }
 
@@ -60,17 +62,32 @@ async function replacement(d: ResizeDeps, s: ResizeState): Promise<InstanceFacts
   return made[0];
 }
 
-/** Running, both status checks passed, and the HTTP health check (if any) answering as expected. */
-async function healthy(d: ResizeDeps, s: ResizeState, id: string): Promise<boolean> {
+/**
+ * Running, both status checks passed, and the HTTP health check (if any) answering as expected within
+ * its time limit, counted from when the instance first ran.
+ */
+async function healthy(
+  d: ResizeDeps,
+  s: ResizeState,
+  id: string,
+): Promise<{ ok: boolean; state: ResizeState }> {
   const status = await d.instances.status(id);
-  if (status.state !== 'running' || !status.checksOk) return false;
-  if (!s.healthCheck) return true;
+  if (status.state !== 'running' || !status.checksOk) return { ok: false, state: s };
+  if (!s.healthCheck) return { ok: true, state: s };
+  const since = s.checkingSince ?? d.now().toISOString();
   const facts = await d.instances.get(id);
   const url = facts ? healthUrl(s.healthCheck, facts) : undefined;
   if (!url)
     throw new ActionFailedError('resize-instance', `${id} has no ${s.healthCheck.host} to health-check`);
   const code = await d.probe(url, 5000);
-  return code === s.healthCheck.expectStatus;
+  if (code === s.healthCheck.expectStatus) return { ok: true, state: s };
+  if (d.now().getTime() - Date.parse(since) > s.healthCheck.timeoutSeconds * 1000) {
+    throw new ActionFailedError(
+      'resize-instance',
+      `health check ${url} answered ${code ?? 'nothing'} instead of ${s.healthCheck.expectStatus} for ${s.healthCheck.timeoutSeconds} s`,
+    );
+  }
+  return { ok: false, state: { ...s, checkingSince: since } };
 }
 
 const steps: Record<string, Step> = {
@@ -151,12 +168,12 @@ const steps: Record<string, Step> = {
   },
 
   async CheckRunning(d, s) {
-    const ok = await healthy(d, s, s.instanceId);
+    const { ok, state } = await healthy(d, s, s.instanceId);
     if (ok) {
       const op = await progress(d, s);
       if (!op.runningAt) await remember(d, s, { runningAt: d.now().toISOString() });
     }
-    return poll(s, ok, `${s.instanceId} to run and pass its checks`);
+    return poll(state, ok, `${s.instanceId} to run and pass its checks`);
   },
 
   async CreateImage(d, s) {
@@ -197,7 +214,8 @@ const steps: Record<string, Step> = {
   },
 
   async CheckLaunched(d, s) {
-    return poll(s, await healthy(d, s, s.newInstanceId!), `${s.newInstanceId} to run and pass its checks`);
+    const { ok, state } = await healthy(d, s, s.newInstanceId!);
+    return poll(state, ok, `${s.newInstanceId} to run and pass its checks`);
   },
 
   async MoveAddress(d, s) {

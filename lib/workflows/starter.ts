@@ -65,6 +65,20 @@ export function stepFunctionsStarter(rt: Runtime, stateMachineArn: string): Resi
   };
 }
 
+/** Polls of a resize run in this process wait this long unless told otherwise (against AWS, not too often). */
+export const LOCAL_WAIT_MS = 2000;
+
+/**
+ * Deployed, resizes run on Step Functions (`AUTOPILOT_RESIZE_STATE_MACHINE_ARN`, set by serverless.yml);
+ * elsewhere in this process, with `AUTOPILOT_LOCAL_WAIT_MS` between polls.
+ */
+export function resizeStarterFromEnv(rt: Runtime, env: NodeJS.ProcessEnv = process.env): ResizeStarter {
+  const arn = env.AUTOPILOT_RESIZE_STATE_MACHINE_ARN;
+  if (arn) return stepFunctionsStarter(rt, arn);
+  const wait = Number(env.AUTOPILOT_LOCAL_WAIT_MS ?? LOCAL_WAIT_MS);
+  return localStarter(rt, Number.isFinite(wait) && wait >= 0 ? wait : LOCAL_WAIT_MS);
+}
+
 export function localStarter(rt: Runtime, waitMs: number): ResizeStarter {
   return {
     async start(input) {

@@ -39,6 +39,8 @@ export async function deploy(policyText: string, stage = 'test'): Promise<Deploy
     AUTOPILOT_NOTIFY_TOPIC_ARN: deployment.notifyTopicArn,
     AUTOPILOT_CONFIG: policyFile,
     AUTOPILOT_LOG_LEVEL: 'error',
+    // Resizes run in this process (no Step Functions here); moto changes state at once, so no waiting.
+    AUTOPILOT_LOCAL_WAIT_MS: '0',
   });
   resetLambdaRuntime();
   return { aws, deployment, policyFile };
