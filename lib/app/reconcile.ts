@@ -14,6 +14,7 @@ import type { Ignored } from '../model/action';
 import type { Execution } from '../model/plan';
 import type { ObservedAlarm } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
+import { TAGS } from '../model/tags';
 import { desiredAlarms, planAlarms } from '../plan/alarms';
 import { executeActions } from '../aws/execute';
 import { applyTrigger } from './handle-trigger';
@@ -71,8 +72,17 @@ async function resolveInstances(rt: Runtime): Promise<{ ids: Record<string, stri
   for (const target of rt.policy.targets) {
     if (target.kind !== 'instance') continue;
     const found = await rt.instances.find(target.instance);
-    if (found.length === 1) ids[target.name] = found[0]!.id;
-    else {
+    if (found.length === 1) {
+      const instance = found[0]!;
+      ids[target.name] = instance.id;
+      // Adopted: the resize function's IAM role may stop, change and retire only instances so tagged.
+      if (
+        !rt.dryRun &&
+        (instance.tags[TAGS.managed] !== 'true' || instance.tags[TAGS.target] !== target.name)
+      ) {
+        await rt.ops.tag([instance.id], { [TAGS.managed]: 'true', [TAGS.target]: target.name });
+      }
+    } else {
       const why =
         found.length === 0
           ? 'no live instance matches'

@@ -25,6 +25,32 @@ export const CAPABILITY_PERMISSIONS = {
     'ec2:DescribeLaunchTemplateVersions',
     'cloudwatch:GetMetricStatistics',
   ],
+  /** Instance targets: the instance, its Elastic IP, its group (if any), the facts of the types it moves between. */
+  readInstances: [
+    'ec2:DescribeInstances',
+    'ec2:DescribeAddresses',
+    'ec2:DescribeInstanceTypes',
+    'ec2:DescribeInstanceTypeOfferings',
+    'autoscaling:DescribeAutoScalingInstances',
+  ],
+  /** Reconcile tags the instances it adopts (`autopilot:managed`, `autopilot:target`). */
+  adoptInstances: ['ec2:CreateTags'],
+  /** The resize workflow's steps: stop/start/modify in place; image, launch, retire for blue-green. */
+  resizeInstances: [
+    'ec2:StopInstances',
+    'ec2:StartInstances',
+    'ec2:ModifyInstanceAttribute',
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeInstanceAttribute',
+    'ec2:CreateImage',
+    'ec2:DescribeImages',
+    'ec2:RunInstances',
+    'ec2:CreateTags',
+    'ec2:DeleteTags',
+    'ec2:TerminateInstances',
+    // Launching the replacement with the old instance's instance profile passes its role.
+    'iam:PassRole',
+  ],
   /** The alarms the orchestrator owns, and their tags (to know which it may delete). */
   readAlarms: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
   /** Idempotency claims and cooldown records in the state table. */
@@ -42,11 +68,19 @@ export interface FunctionNeeds {
 
 /** Each deployed function (by its name in serverless.yml) and what it does. */
 export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
-  onEvent: { actions: ['set-desired-capacity'], capabilities: ['readGroups', 'state', 'notify'] },
+  onEvent: {
+    actions: ['set-desired-capacity', 'resize-instance'],
+    capabilities: ['readGroups', 'readInstances', 'state', 'notify'],
+  },
   // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event.
   reconcile: {
-    actions: ['set-desired-capacity', 'update-alarm', 'delete-alarm'],
-    capabilities: ['readGroups', 'readAlarms', 'state', 'notify'],
+    actions: ['set-desired-capacity', 'resize-instance', 'update-alarm', 'delete-alarm'],
+    capabilities: ['readGroups', 'readInstances', 'adoptInstances', 'readAlarms', 'state', 'notify'],
+  },
+  // Every step of the resize state machine.
+  resizeTask: {
+    actions: ['move-address', 'update-alarm'],
+    capabilities: ['readInstances', 'resizeInstances', 'state', 'notify'],
   },
 };
 

@@ -6,7 +6,7 @@
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import definition from '../../resources/workflows/resize.asl.json';
-import { isRetryable } from '../errors';
+import { stepError } from './step-errors';
 import type { ResizeDeps } from './resize-deps';
 import type { ResizeState } from './resize-state';
 import { runResizeStep } from './resize-steps';
@@ -37,17 +37,11 @@ export type LocalRunResult =
   | { status: 'failed'; error: string; cause: string }
   | { status: 'crashed'; afterStep: string };
 
-/** The error names the state machine's Retry matches: retryable AWS faults become `Retryable`. */
 async function step(deps: ResizeDeps, name: string, data: ResizeState): Promise<ResizeState> {
   try {
     return await runResizeStep(deps, name, data);
   } catch (error) {
-    if (isRetryable(error)) {
-      const retry = new Error((error as Error).message, { cause: error });
-      retry.name = 'Retryable';
-      throw retry;
-    }
-    throw error;
+    throw stepError(error);
   }
 }
 

@@ -80,7 +80,8 @@ describe('the packaged CloudFormation template', () => {
     const roles = Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => id);
-    expect(roles.sort()).toEqual(fns.map((f) => f.role).sort());
+    // The resize state machine has its own role too (it may only invoke its task function).
+    expect(roles.sort()).toEqual([...fns.map((f) => f.role), 'ResizeStateMachineRole'].sort());
     expect(new Set(fns.map((f) => f.role)).size).toBe(fns.length);
     for (const f of fns) expect(f.runtime).toBe('nodejs22.x');
   });
@@ -106,6 +107,33 @@ describe('the packaged CloudFormation template', () => {
       (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email',
     );
     expect(subs.map((s) => s.Properties.Endpoint)).toEqual(['ops@example.com']);
+  });
+});
+
+describe('the resize state machine', () => {
+  it('runs every Task on the resizeTask function, and may invoke nothing else', () => {
+    const machine = template.Resources.ResizeStateMachine!;
+    const [body, refs] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
+    const definition = JSON.parse(body) as { States: Record<string, { Type: string; Resource?: string }> };
+    const tasks = Object.values(definition.States).filter((st) => st.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    const resources = new Set(tasks.map((t) => t.Resource));
+    expect(resources.size).toBe(1);
+    const variable = [...resources][0]!.replace(/^\$\{|\}$/g, '');
+    expect(refs[variable]).toEqual({ 'Fn::GetAtt': ['ResizeTaskLambdaFunction', 'Arn'] });
+    const role = template.Resources.ResizeStateMachineRole!;
+    const actions = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement.flatMap((st) => ([] as string[]).concat(st.Action)),
+    );
+    expect(new Set(actions)).toEqual(new Set(['lambda:InvokeFunction']));
+  });
+
+  it('is what on-event and reconcile start', () => {
+    for (const fn of ['OnEventLambdaFunction', 'ReconcileLambdaFunction']) {
+      expect(
+        template.Resources[fn]!.Properties.Environment.Variables.AUTOPILOT_RESIZE_STATE_MACHINE_ARN,
+      ).toEqual({ Ref: 'ResizeStateMachine' });
+    }
   });
 });
 
