@@ -108,16 +108,30 @@ export async function createServer(aws: AwsClients, spec: ServerSpec): Promise<S
         SubnetId: subnet.SubnetId,
         SecurityGroupIds: [group.GroupId!],
         UserData: Buffer.from('#!/bin/sh\nsystemctl start httpd\n').toString('base64'),
-        TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })) }],
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
       }),
     ),
   );
   const instanceId = run.Instances![0]!.InstanceId!;
-  const server: Server = { instanceId, imageId: image.ImageId!, securityGroupId: group.GroupId!, subnetId: subnet.SubnetId! };
+  const server: Server = {
+    instanceId,
+    imageId: image.ImageId!,
+    securityGroupId: group.GroupId!,
+    subnetId: subnet.SubnetId!,
+  };
   if (!spec.elasticIp) return server;
-  const address = await call('AllocateAddress', () => client.send(new sdk.AllocateAddressCommand({ Domain: 'vpc' })));
+  const address = await call('AllocateAddress', () =>
+    client.send(new sdk.AllocateAddressCommand({ Domain: 'vpc' })),
+  );
   await call('AssociateAddress', () =>
-    client.send(new sdk.AssociateAddressCommand({ AllocationId: address.AllocationId, InstanceId: instanceId })),
+    client.send(
+      new sdk.AssociateAddressCommand({ AllocationId: address.AllocationId, InstanceId: instanceId }),
+    ),
   );
   return { ...server, allocationId: address.AllocationId!, publicIp: address.PublicIp! };
 }

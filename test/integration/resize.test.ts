@@ -11,7 +11,14 @@ import { fireAlarm } from '../../lib/local/alarm-event';
 import { createServer, type Server } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
 import { deploy, lambdaContext, type Deployed } from '../support/fleet';
-import { addressHolder, alarmDimensions, describeInstance, imagesTagged, instancesTagged, tagsOf } from '../support/ec2';
+import {
+  addressHolder,
+  alarmDimensions,
+  describeInstance,
+  imagesTagged,
+  instancesTagged,
+  tagsOf,
+} from '../support/ec2';
 import { useMoto } from '../support/moto';
 
 const invoke = (event: unknown) => handler(event, lambdaContext as Context as Parameters<typeof handler>[1]);
@@ -53,7 +60,12 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
   beforeAll(async () => {
     ({ endpoint, env, server } = await setUp(BLUE_GREEN));
     expect(await alarmDimensions(env.aws, 'autopilot-blog-high')).toEqual({ InstanceId: server.instanceId });
-    const event = await fireAlarm(env.aws, 'autopilot-blog-high', [85, 88, 91, 86, 87], env.deployment.alarmTopicArn);
+    const event = await fireAlarm(
+      env.aws,
+      'autopilot-blog-high',
+      [85, 88, 91, 86, 87],
+      env.deployment.alarmTopicArn,
+    );
     result = await invoke(event);
   });
 
@@ -81,9 +93,13 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
     });
   });
 
-  it('gives the new instance the old one\'s tags, subnet and security groups', async () => {
+  it("gives the new instance the old one's tags, subnet and security groups", async () => {
     const fresh = await describeInstance(env.aws, (await addressHolder(env.aws, server.allocationId!))!);
-    expect(tagsOf(fresh)).toMatchObject({ Name: 'wordpress', Team: 'web', 'autopilot:replaces': server.instanceId });
+    expect(tagsOf(fresh)).toMatchObject({
+      Name: 'wordpress',
+      Team: 'web',
+      'autopilot:replaces': server.instanceId,
+    });
     expect(fresh.SubnetId).toBe(server.subnetId);
     expect(fresh.SecurityGroups?.map((g) => g.GroupId)).toEqual([server.securityGroupId]);
   });
@@ -96,7 +112,7 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
     expect(tagsOf(old)['autopilot:replaced-by']).toBe(holder);
   });
 
-  it('re-points the target\'s alarms to the new instance', async () => {
+  it("re-points the target's alarms to the new instance", async () => {
     const holder = await addressHolder(env.aws, server.allocationId!);
     expect(await alarmDimensions(env.aws, 'autopilot-blog-high')).toEqual({ InstanceId: holder });
     expect(await alarmDimensions(env.aws, 'autopilot-blog-low')).toEqual({ InstanceId: holder });
@@ -106,7 +122,9 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
     const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
     expect(mails).toHaveLength(1);
     const holder = await addressHolder(env.aws, server.allocationId!);
-    expect(mails[0]!.subject).toBe(`[ec2-autopilot] blog: resized ${server.instanceId} t2.micro → t2.small (now ${holder})`);
+    expect(mails[0]!.subject).toBe(
+      `[ec2-autopilot] blog: resized ${server.instanceId} t2.micro → t2.small (now ${holder})`,
+    );
     expect(mails[0]!.attributes).toEqual({ target: 'blog', action: 'resize-instance', outcome: 'applied' });
     expect(mails[0]!.message).toContain('+$8.32/month (t2.micro → t2.small');
     expect(mails[0]!.message).toMatch(/Unreachable for [\d.]+ s \(the address move\)/);
@@ -114,7 +132,9 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
   });
 
   it('finds the new instance as the target afterwards (the old one keeps its tags but is replaced)', async () => {
-    const wordpress = (await instancesTagged(env.aws, 'Name', 'wordpress')).filter((i) => i.State?.Name !== 'terminated');
+    const wordpress = (await instancesTagged(env.aws, 'Name', 'wordpress')).filter(
+      (i) => i.State?.Name !== 'terminated',
+    );
     expect(wordpress).toHaveLength(2);
     const event = await fireAlarm(env.aws, 'autopilot-blog-high', [95], env.deployment.alarmTopicArn);
     const again = await invoke(event);
@@ -127,7 +147,12 @@ describe('blue-green: t2.micro → t2.small, keeping the Elastic IP', () => {
 describe('in place: the same instance id now runs t2.small with the same Elastic IP', () => {
   it('stops, changes the type, starts, and keeps the address', async () => {
     const { endpoint, env, server } = await setUp(IN_PLACE);
-    const event = await fireAlarm(env.aws, 'autopilot-blog-high', [85, 88, 91, 86, 87], env.deployment.alarmTopicArn);
+    const event = await fireAlarm(
+      env.aws,
+      'autopilot-blog-high',
+      [85, 88, 91, 86, 87],
+      env.deployment.alarmTopicArn,
+    );
     const result = await invoke(event);
     expect(result.actions).toEqual([{ type: 'resize-instance', target: 'blog', status: 'applied' }]);
     const same = await describeInstance(env.aws, server.instanceId);
@@ -135,20 +160,27 @@ describe('in place: the same instance id now runs t2.small with the same Elastic
     expect(await addressHolder(env.aws, server.allocationId!)).toBe(server.instanceId);
     expect(await instancesTagged(env.aws, 'autopilot:operation')).toHaveLength(0);
     const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
-    expect(mails.map((m) => m.subject)).toEqual([`[ec2-autopilot] blog: resized ${server.instanceId} t2.micro → t2.small`]);
+    expect(mails.map((m) => m.subject)).toEqual([
+      `[ec2-autopilot] blog: resized ${server.instanceId} t2.micro → t2.small`,
+    ]);
     expect(mails[0]!.message).toMatch(/Unreachable for [\d.]+ s \(stop → running\)/);
   });
 });
 
 describe('refusals change nothing and the e-mail says why', () => {
   it('refuses an arm64 type for an x86_64 instance', async () => {
-    const { endpoint, env, server } = await setUp('      ladder: [t2.micro, t4g.small]\n      strategy: blue-green');
+    const { endpoint, env, server } = await setUp(
+      '      ladder: [t2.micro, t4g.small]\n      strategy: blue-green',
+    );
     const event = await fireAlarm(env.aws, 'autopilot-blog-high', [90], env.deployment.alarmTopicArn);
     const result = await invoke(event);
     expect(result.actions).toEqual([]);
     expect(result.ignored[0]).toContain('t2.micro → t4g.small refused');
     expect(result.ignored[0]).toContain('supports only arm64');
-    expect(await describeInstance(env.aws, server.instanceId)).toMatchObject({ InstanceType: 't2.micro', State: { Name: 'running' } });
+    expect(await describeInstance(env.aws, server.instanceId)).toMatchObject({
+      InstanceType: 't2.micro',
+      State: { Name: 'running' },
+    });
     expect(await addressHolder(env.aws, server.allocationId!)).toBe(server.instanceId);
     expect(await imagesTagged(env.aws, 'autopilot:operation')).toHaveLength(0);
     const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
@@ -179,7 +211,9 @@ describe('the HTTP health check decides before the address moves', () => {
   it('moves the address once the new instance answers 200', async () => {
     status = 200;
     const { env, server } = await setUp(check());
-    const result = await invoke(await fireAlarm(env.aws, 'autopilot-blog-high', [90], env.deployment.alarmTopicArn));
+    const result = await invoke(
+      await fireAlarm(env.aws, 'autopilot-blog-high', [90], env.deployment.alarmTopicArn),
+    );
     expect(result.actions[0]).toEqual({ type: 'resize-instance', target: 'blog', status: 'applied' });
     expect(await addressHolder(env.aws, server.allocationId!)).not.toBe(server.instanceId);
   });
@@ -187,10 +221,15 @@ describe('the HTTP health check decides before the address moves', () => {
   it('rolls back when it never answers 200: the new instance is terminated, the old one untouched', async () => {
     status = 503;
     const { endpoint, env, server } = await setUp(check());
-    const result = await invoke(await fireAlarm(env.aws, 'autopilot-blog-high', [90], env.deployment.alarmTopicArn));
+    const result = await invoke(
+      await fireAlarm(env.aws, 'autopilot-blog-high', [90], env.deployment.alarmTopicArn),
+    );
     expect(result.actions[0]).toEqual({ type: 'resize-instance', target: 'blog', status: 'failed' });
     expect(await addressHolder(env.aws, server.allocationId!)).toBe(server.instanceId);
-    expect(await describeInstance(env.aws, server.instanceId)).toMatchObject({ InstanceType: 't2.micro', State: { Name: 'running' } });
+    expect(await describeInstance(env.aws, server.instanceId)).toMatchObject({
+      InstanceType: 't2.micro',
+      State: { Name: 'running' },
+    });
     const made = await instancesTagged(env.aws, 'autopilot:operation');
     expect(made.map((i) => i.State?.Name)).toEqual(['terminated']);
     const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
