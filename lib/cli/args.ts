@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../errors';
 
-export const COMMANDS = ['validate', 'reconcile', 'plan', 'apply', 'sandbox', 'schema'] as const;
+export const COMMANDS = ['validate', 'reconcile', 'plan', 'apply', 'resize', 'sandbox', 'schema'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -17,6 +17,10 @@ export interface CliArgs {
   stage?: string;
   region?: string;
   keep: boolean;
+  /** `resize`: the instance, its new type, and optionally the strategy. */
+  instanceId?: string;
+  to?: string;
+  strategy?: 'in-place' | 'blue-green';
 }
 
 const OPTIONS = {
@@ -27,6 +31,8 @@ const OPTIONS = {
   stage: { type: 'string' },
   region: { type: 'string' },
   keep: { type: 'boolean' },
+  to: { type: 'string' },
+  strategy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -38,6 +44,7 @@ Commands:
   reconcile                create/repair the policy's alarms; re-check alarms still in ALARM
   plan --event FILE|-      print what an event would do; changes nothing
   apply --event FILE|-     do it: change capacity, e-mail the decision (once per event)
+  resize ID --to TYPE      resize an instance now [--strategy in-place|blue-green], keeping its Elastic IP
   schema                   print the policy file's JSON Schema (for editors)
   sandbox                  run the local sandbox against a local AWS (npm start)
 
@@ -75,7 +82,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
       `unknown command "${name}" (expected one of ${COMMANDS.join(', ')})`,
     );
   }
-  if (extra.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
+  const resize = name === 'resize' ? resizeArgs(extra, values.to, values.strategy) : undefined;
+  if (!resize && extra.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
   const format = values.format ?? 'table';
   if (format !== 'json' && format !== 'table')
     throw new ValidationError('--format', 'expected json or table');
@@ -92,5 +100,19 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.event ? { event: values.event } : {}),
     ...(values.stage ? { stage: values.stage } : {}),
     ...(values.region ? { region: values.region } : {}),
+    ...resize,
   };
+}
+
+function resizeArgs(positionals: string[], to: string | undefined, strategy: string | undefined) {
+  const [instanceId, ...more] = positionals;
+  if (!instanceId) throw new ValidationError('(arguments)', 'resize needs the instance id: autopilot resize i-0123… --to t3.small');
+  if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new ValidationError('(arguments)', `"${instanceId}" is not an instance id`);
+  if (more.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${more[0]}"`);
+  if (!to) throw new ValidationError('--to', 'required by resize (the new instance type)');
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(to)) throw new ValidationError('--to', `"${to}" is not an instance type`);
+  if (strategy !== undefined && strategy !== 'in-place' && strategy !== 'blue-green') {
+    throw new ValidationError('--strategy', 'expected in-place or blue-green');
+  }
+  return { instanceId, to, ...(strategy ? { strategy: strategy as 'in-place' | 'blue-green' } : {}) };
 }

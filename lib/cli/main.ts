@@ -7,6 +7,7 @@ import { parseCli, USAGE, type CliArgs } from './args';
 import { CliContext, EXIT, type Io } from './context';
 import { apply, plan } from './commands/plan-apply';
 import { reconcile } from './commands/reconcile';
+import { resize } from './commands/resize';
 import { schema } from './commands/schema';
 import { validate } from './commands/validate';
 import { sandbox } from './commands/sandbox';
@@ -29,6 +30,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return apply(ctx);
     case 'reconcile':
       return reconcile(ctx);
+    case 'resize':
+      return resize(ctx);
     case 'schema':
       return schema(ctx);
     case 'sandbox':

@@ -12,6 +12,7 @@ import type {
   ResizeInstanceAction,
   UpdateAlarmAction,
 } from '../model/action';
+import type { InstanceFacts } from '../model/instance';
 import type { AutoScalingSnapshot, InstanceSnapshot } from '../model/snapshot';
 import type { AutoScalingTarget, InstanceTarget, Policy, Rule } from '../policy/policy';
 import { alarmName } from '../policy/policy';
@@ -194,6 +195,25 @@ export function planResize(input: ResizeInput): ResizeDecision {
         );
   }
 
+  return resizeTo({ policy, target, instance, to, direction, snapshot, prices, why: where, region: trigger.region });
+}
+
+interface ResizeTo {
+  policy: Policy;
+  target: InstanceTarget;
+  instance: InstanceFacts;
+  to: string;
+  direction: 'up' | 'down';
+  snapshot: Pick<InstanceSnapshot, 'types' | 'offeredInZone'>;
+  prices: PriceLookup;
+  /** What justifies the resize, leading its reason. */
+  why: string;
+  region?: string;
+}
+
+/** The checked resize of one instance to one type, with the steps a blue-green move takes. */
+function resizeTo({ policy, target, instance, to, direction, snapshot, prices, why, region }: ResizeTo): ResizeDecision {
+  const name = target.name;
   const compatibility = checkCompatibility({
     instance,
     ...(snapshot.types[instance.type] ? { current: snapshot.types[instance.type] } : {}),
@@ -202,11 +222,7 @@ export function planResize(input: ResizeInput): ResizeDecision {
     strategy: target.strategy,
   });
   if (!compatibility.ok) {
-    return skip(
-      name,
-      `resize of ${instance.id} ${instance.type} → ${to} refused: ${compatibility.problems.join('; ')}`,
-      'warning',
-    );
+    return skip(name, `resize of ${instance.id} ${instance.type} → ${to} refused: ${compatibility.problems.join('; ')}`, 'warning');
   }
   const eip = instance.elasticIp;
   if (target.strategy === 'blue-green' && !eip) {
@@ -216,7 +232,6 @@ export function planResize(input: ResizeInput): ResizeDecision {
       'warning',
     );
   }
-
   const delta = monthlyDelta(instance.type, to, prices);
   const keeps = eip ? `, keeping ${eip.publicIp}` : '';
   const notes = compatibility.notes.length > 0 ? ` (${compatibility.notes.join('; ')})` : '';
@@ -229,9 +244,9 @@ export function planResize(input: ResizeInput): ResizeDecision {
     direction,
     strategy: target.strategy,
     ...(eip ? { publicIp: eip.publicIp } : {}),
-    reason: `${where}: resize ${name} (${instance.id}) ${instance.type} → ${to}, ${target.strategy}${keeps}${notes}`,
+    reason: `${why}: resize ${name} (${instance.id}) ${instance.type} → ${to}, ${target.strategy}${keeps}${notes}`,
     ...(delta === undefined ? {} : { monthlyCostDeltaUsd: delta }),
-    ...(trigger.region ? { region: trigger.region } : {}),
+    ...(region ? { region } : {}),
   };
   const actions: Action[] = [resize];
   if (target.strategy === 'blue-green' && eip) {
@@ -261,4 +276,33 @@ export function planResize(input: ResizeInput): ResizeDecision {
     }
   }
   return { actions };
+}
+
+export interface ManualResizeInput {
+  policy: Policy;
+  /** The policy's target for this instance, or an ad-hoc one for an instance no target names. */
+  target: InstanceTarget;
+  instance: InstanceFacts;
+  to: string;
+  snapshot: Pick<InstanceSnapshot, 'types' | 'offeredInZone' | 'lock'>;
+  prices?: PriceLookup;
+}
+
+/** `autopilot resize <id> --to <type>`: the same checks and steps as an alarm's resize, asked for by a person. */
+export function planManualResize({ policy, target, instance, to, snapshot, prices = hourlyPrice }: ManualResizeInput): ResizeDecision {
+  if (to === instance.type) return skip(target.name, `${instance.id} is already a ${to}`);
+  if (snapshot.lock) {
+    return skip(target.name, `a resize of ${target.name} is in flight since ${snapshot.lock.since} (operation ${snapshot.lock.owner})`, 'warning');
+  }
+  if (instance.state !== 'running' && instance.state !== 'stopped') return skip(target.name, `${instance.id} is ${instance.state}: not resizing it now`, 'warning');
+  const from = snapshot.types[instance.type];
+  const next = snapshot.types[to];
+  // Bigger means more memory, then more vCPUs; without facts, a higher price.
+  const bigger =
+    from?.memoryMiB !== undefined && next?.memoryMiB !== undefined && from.memoryMiB !== next.memoryMiB
+      ? next.memoryMiB > from.memoryMiB
+      : from?.vcpus !== undefined && next?.vcpus !== undefined && from.vcpus !== next.vcpus
+        ? next.vcpus > from.vcpus
+        : (prices(to) ?? 0) >= (prices(instance.type) ?? 0);
+  return resizeTo({ policy, target, instance, to, direction: bigger ? 'up' : 'down', snapshot, prices, why: 'asked for by hand' });
 }
