@@ -8,6 +8,7 @@ import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
 import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as Pricing from '@aws-sdk/client-pricing';
 import type * as SFN from '@aws-sdk/client-sfn';
 import type * as SNS from '@aws-sdk/client-sns';
 
@@ -69,6 +70,12 @@ export class AwsClients {
   readonly ec2 = lazy(async (): Promise<Loaded<EC2.EC2Client, typeof EC2>> => {
     const sdk = await import('@aws-sdk/client-ec2');
     return { client: new sdk.EC2Client(this.config()), sdk };
+  });
+
+  /** The Pricing API answers in us-east-1 (and a few other regions), whatever region the fleet is in. */
+  readonly pricing = lazy(async (): Promise<Loaded<Pricing.PricingClient, typeof Pricing>> => {
+    const sdk = await import('@aws-sdk/client-pricing');
+    return { client: new sdk.PricingClient({ ...this.config(), region: 'us-east-1' }), sdk };
   });
 
   readonly stepFunctions = lazy(async (): Promise<Loaded<SFN.SFNClient, typeof SFN>> => {

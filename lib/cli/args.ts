@@ -5,7 +5,16 @@
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../errors';
 
-export const COMMANDS = ['validate', 'reconcile', 'plan', 'apply', 'resize', 'sandbox', 'schema'] as const;
+export const COMMANDS = [
+  'validate',
+  'reconcile',
+  'plan',
+  'apply',
+  'resize',
+  'prices',
+  'sandbox',
+  'schema',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -21,6 +30,9 @@ export interface CliArgs {
   instanceId?: string;
   to?: string;
   strategy?: 'in-place' | 'blue-green';
+  /** `prices`: the types to show, and whether to ask the Pricing API. */
+  types?: string[];
+  refresh?: boolean;
 }
 
 const OPTIONS = {
@@ -32,6 +44,7 @@ const OPTIONS = {
   region: { type: 'string' },
   keep: { type: 'boolean' },
   to: { type: 'string' },
+  refresh: { type: 'boolean' },
   strategy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -45,6 +58,7 @@ Commands:
   plan --event FILE|-      print what an event would do; changes nothing
   apply --event FILE|-     do it: change capacity, e-mail the decision (once per event)
   resize ID --to TYPE      resize an instance now [--strategy in-place|blue-green], keeping its Elastic IP
+  prices [TYPE...]         the dated on-demand price table [--refresh: beside the Pricing API's prices]
   schema                   print the policy file's JSON Schema (for editors)
   sandbox                  run the local sandbox against a local AWS (npm start)
 
@@ -83,7 +97,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     );
   }
   const resize = name === 'resize' ? resizeArgs(extra, values.to, values.strategy) : undefined;
-  if (!resize && extra.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
+  const priced = name === 'prices' ? { types: extra, refresh: values.refresh ?? false } : undefined;
+  if (!resize && !priced && extra.length > 0)
+    throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
   const format = values.format ?? 'table';
   if (format !== 'json' && format !== 'table')
     throw new ValidationError('--format', 'expected json or table');
@@ -101,16 +117,23 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.stage ? { stage: values.stage } : {}),
     ...(values.region ? { region: values.region } : {}),
     ...resize,
+    ...priced,
   };
 }
 
 function resizeArgs(positionals: string[], to: string | undefined, strategy: string | undefined) {
   const [instanceId, ...more] = positionals;
-  if (!instanceId) throw new ValidationError('(arguments)', 'resize needs the instance id: autopilot resize i-0123… --to t3.small');
-  if (!/^i-[0-9a-f]{8,17}$/.test(instanceId)) throw new ValidationError('(arguments)', `"${instanceId}" is not an instance id`);
+  if (!instanceId)
+    throw new ValidationError(
+      '(arguments)',
+      'resize needs the instance id: autopilot resize i-0123… --to t3.small',
+    );
+  if (!/^i-[0-9a-f]{8,17}$/.test(instanceId))
+    throw new ValidationError('(arguments)', `"${instanceId}" is not an instance id`);
   if (more.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${more[0]}"`);
   if (!to) throw new ValidationError('--to', 'required by resize (the new instance type)');
-  if (!/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(to)) throw new ValidationError('--to', `"${to}" is not an instance type`);
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(to))
+    throw new ValidationError('--to', `"${to}" is not an instance type`);
   if (strategy !== undefined && strategy !== 'in-place' && strategy !== 'blue-green') {
     throw new ValidationError('--strategy', 'expected in-place or blue-green');
   }

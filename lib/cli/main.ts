@@ -8,6 +8,7 @@ import { CliContext, EXIT, type Io } from './context';
 import { apply, plan } from './commands/plan-apply';
 import { reconcile } from './commands/reconcile';
 import { resize } from './commands/resize';
+import { prices } from './commands/prices';
 import { schema } from './commands/schema';
 import { validate } from './commands/validate';
 import { sandbox } from './commands/sandbox';
@@ -32,6 +33,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return reconcile(ctx);
     case 'resize':
       return resize(ctx);
+    case 'prices':
+      return prices(ctx);
     case 'schema':
       return schema(ctx);
     case 'sandbox':
