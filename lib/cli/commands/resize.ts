@@ -14,7 +14,13 @@ import type { Runtime } from '../../app/runtime';
 import { renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
-async function targetFor(rt: Runtime, policy: Policy, instance: InstanceFacts, to: string, strategy?: InstanceTarget['strategy']) {
+async function targetFor(
+  rt: Runtime,
+  policy: Policy,
+  instance: InstanceFacts,
+  to: string,
+  strategy?: InstanceTarget['strategy'],
+) {
   for (const t of policy.targets) {
     if (t.kind !== 'instance') continue;
     const found = await rt.instances.find(t.instance);
@@ -37,12 +43,19 @@ async function targetFor(rt: Runtime, policy: Policy, instance: InstanceFacts, t
 export async function resize(ctx: CliContext): Promise<number> {
   const policy = ctx.policy();
   const { rt } = await ctx.runtime(policy);
-  const { instanceId, to, strategy } = ctx.args as Required<Pick<typeof ctx.args, 'instanceId' | 'to'>> & typeof ctx.args;
+  const { instanceId, to, strategy } = ctx.args as Required<Pick<typeof ctx.args, 'instanceId' | 'to'>> &
+    typeof ctx.args;
   const instance = await rt.instances.get(instanceId);
-  if (!instance || instance.state === 'terminated') throw new ValidationError('(arguments)', `no instance ${instanceId} in ${rt.aws.region}`);
+  if (!instance || instance.state === 'terminated')
+    throw new ValidationError('(arguments)', `no instance ${instanceId} in ${rt.aws.region}`);
   const target = await targetFor(rt, policy, instance, to, strategy);
-  const [facts, lock] = await Promise.all([rt.instances.typeFacts([instance.type, to]), rt.store.readLock(target.name)]);
-  const offered = instance.availabilityZone ? await rt.instances.offeredInZone(to, instance.availabilityZone) : undefined;
+  const [facts, lock] = await Promise.all([
+    rt.instances.typeFacts([instance.type, to]),
+    rt.store.readLock(target.name),
+  ]);
+  const offered = instance.availabilityZone
+    ? await rt.instances.offeredInZone(to, instance.availabilityZone)
+    : undefined;
   // The executor and the workflow find the target in the runtime's policy: an ad-hoc one joins it.
   rt.policy = { ...policy, targets: [...policy.targets.filter((t) => t.name !== target.name), target] };
   const decision = planManualResize({
@@ -53,7 +66,9 @@ export async function resize(ctx: CliContext): Promise<number> {
     snapshot: {
       types: Object.fromEntries(facts),
       ...(offered === undefined ? {} : { offeredInZone: offered }),
-      ...(lock && lock.expiresAt > rt.now().getTime() / 1000 ? { lock: { owner: lock.owner, since: lock.since } } : {}),
+      ...(lock && lock.expiresAt > rt.now().getTime() / 1000
+        ? { lock: { owner: lock.owner, since: lock.since } }
+        : {}),
     },
   });
   const trigger = { kind: 'schedule' as const, time: rt.now().toISOString(), region: rt.aws.region };
@@ -61,15 +76,27 @@ export async function resize(ctx: CliContext): Promise<number> {
     operationKey: `cli-resize-${instance.id}-${rt.now().toISOString()}`,
     triggerText: `autopilot resize ${instance.id} --to ${to}, run by hand at ${rt.now().toISOString()}`,
   });
-  const execution: Execution = { trigger, actions: decision.actions, ignored: decision.ignored ? [decision.ignored] : [], outcomes };
+  const execution: Execution = {
+    trigger,
+    actions: decision.actions,
+    ignored: decision.ignored ? [decision.ignored] : [],
+    outcomes,
+  };
   if (ctx.args.format === 'json') ctx.io.stdout(JSON.stringify(execution, null, 2));
   else {
-    const lines = [renderPlan(execution).replace(/^Trigger: .*\n/, `Resize ${instance.id} (${instance.type}) → ${to}\n`)];
+    const lines = [
+      renderPlan(execution).replace(/^Trigger: .*\n/, `Resize ${instance.id} (${instance.type}) → ${to}\n`),
+    ];
     if (outcomes.some((o) => o.status === 'applied')) {
       // After a blue-green move the address tells which instance serves now.
-      const holder = instance.elasticIp ? await rt.instances.addressHolder(instance.elasticIp.allocationId) : instance.id;
+      const holder = instance.elasticIp
+        ? await rt.instances.addressHolder(instance.elasticIp.allocationId)
+        : instance.id;
       const now = holder ? await rt.instances.get(holder) : undefined;
-      if (now) lines.push(`Now: ${now.id} ${now.type} ${now.state}${now.elasticIp ? ` with ${now.elasticIp.publicIp}` : ''}`);
+      if (now)
+        lines.push(
+          `Now: ${now.id} ${now.type} ${now.state}${now.elasticIp ? ` with ${now.elasticIp.publicIp}` : ''}`,
+        );
     }
     ctx.io.stdout(lines.join('\n'));
   }
