@@ -64,8 +64,13 @@ describe('the seed policy', () => {
     });
   });
 
-  it('is the autopilot.yml shipped at the top of the repository', () => {
-    expect(loadPolicy(join(ROOT, 'autopilot.yml'))).toEqual(parsePolicy(SEED_POLICY));
+  it('is the web target of the autopilot.yml shipped at the top of the repository', () => {
+    const shipped = loadPolicy(join(ROOT, 'autopilot.yml'));
+    expect(shipped.targets.find((t) => t.name === 'web')).toEqual(parsePolicy(SEED_POLICY).targets[0]);
+    expect(shipped.targets.find((t) => t.name === 'blog')).toMatchObject({
+      kind: 'instance',
+      strategy: 'blue-green',
+    });
   });
 });
 
