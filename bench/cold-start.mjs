@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 export const FUNCTIONS = {
   'on-event': { entry: 'functions/on-event.ts', clients: ['autoScaling', 'dynamoDb', 'sns'] },
   reconcile: { entry: 'functions/reconcile.ts', clients: ['cloudWatch', 'autoScaling', 'dynamoDb', 'sns'] },
+  'resize-task': { entry: 'functions/resize-task.ts', clients: ['ec2', 'dynamoDb', 'sns'] },
 };
 
 const ESBUILD = {

@@ -5,7 +5,6 @@
  */
 import type { Runtime } from '../app/runtime';
 import { call, isAwsCode } from '../aws/call';
-import { runResizeLocally } from './local-runner';
 import type { ResizeDeps } from './resize-deps';
 import type { ResizeState } from './resize-state';
 
@@ -82,6 +81,8 @@ export function resizeStarterFromEnv(rt: Runtime, env: NodeJS.ProcessEnv = proce
 export function localStarter(rt: Runtime, waitMs: number): ResizeStarter {
   return {
     async start(input) {
+      // Loaded only here: a deployed function starts Step Functions and never carries the local interpreter.
+      const { runResizeLocally } = await import('./local-runner');
       const result = await runResizeLocally(resizeDeps(rt), input, { waitMs });
       if (result.status === 'succeeded') {
         return result.state.busy
