@@ -195,7 +195,17 @@ export function planResize(input: ResizeInput): ResizeDecision {
         );
   }
 
-  return resizeTo({ policy, target, instance, to, direction, snapshot, prices, why: where, region: trigger.region });
+  return resizeTo({
+    policy,
+    target,
+    instance,
+    to,
+    direction,
+    snapshot,
+    prices,
+    why: where,
+    region: trigger.region,
+  });
 }
 
 interface ResizeTo {
@@ -212,7 +222,17 @@ interface ResizeTo {
 }
 
 /** The checked resize of one instance to one type, with the steps a blue-green move takes. */
-function resizeTo({ policy, target, instance, to, direction, snapshot, prices, why, region }: ResizeTo): ResizeDecision {
+function resizeTo({
+  policy,
+  target,
+  instance,
+  to,
+  direction,
+  snapshot,
+  prices,
+  why,
+  region,
+}: ResizeTo): ResizeDecision {
   const name = target.name;
   const compatibility = checkCompatibility({
     instance,
@@ -222,7 +242,11 @@ function resizeTo({ policy, target, instance, to, direction, snapshot, prices, w
     strategy: target.strategy,
   });
   if (!compatibility.ok) {
-    return skip(name, `resize of ${instance.id} ${instance.type} → ${to} refused: ${compatibility.problems.join('; ')}`, 'warning');
+    return skip(
+      name,
+      `resize of ${instance.id} ${instance.type} → ${to} refused: ${compatibility.problems.join('; ')}`,
+      'warning',
+    );
   }
   const eip = instance.elasticIp;
   if (target.strategy === 'blue-green' && !eip) {
@@ -289,12 +313,24 @@ export interface ManualResizeInput {
 }
 
 /** `autopilot resize <id> --to <type>`: the same checks and steps as an alarm's resize, asked for by a person. */
-export function planManualResize({ policy, target, instance, to, snapshot, prices = hourlyPrice }: ManualResizeInput): ResizeDecision {
+export function planManualResize({
+  policy,
+  target,
+  instance,
+  to,
+  snapshot,
+  prices = hourlyPrice,
+}: ManualResizeInput): ResizeDecision {
   if (to === instance.type) return skip(target.name, `${instance.id} is already a ${to}`);
   if (snapshot.lock) {
-    return skip(target.name, `a resize of ${target.name} is in flight since ${snapshot.lock.since} (operation ${snapshot.lock.owner})`, 'warning');
+    return skip(
+      target.name,
+      `a resize of ${target.name} is in flight since ${snapshot.lock.since} (operation ${snapshot.lock.owner})`,
+      'warning',
+    );
   }
-  if (instance.state !== 'running' && instance.state !== 'stopped') return skip(target.name, `${instance.id} is ${instance.state}: not resizing it now`, 'warning');
+  if (instance.state !== 'running' && instance.state !== 'stopped')
+    return skip(target.name, `${instance.id} is ${instance.state}: not resizing it now`, 'warning');
   const from = snapshot.types[instance.type];
   const next = snapshot.types[to];
   // Bigger means more memory, then more vCPUs; without facts, a higher price.
@@ -304,5 +340,14 @@ export function planManualResize({ policy, target, instance, to, snapshot, price
       : from?.vcpus !== undefined && next?.vcpus !== undefined && from.vcpus !== next.vcpus
         ? next.vcpus > from.vcpus
         : (prices(to) ?? 0) >= (prices(instance.type) ?? 0);
-  return resizeTo({ policy, target, instance, to, direction: bigger ? 'up' : 'down', snapshot, prices, why: 'asked for by hand' });
+  return resizeTo({
+    policy,
+    target,
+    instance,
+    to,
+    direction: bigger ? 'up' : 'down',
+    snapshot,
+    prices,
+    why: 'asked for by hand',
+  });
 }

@@ -249,29 +249,64 @@ describe('autopilot resize, by hand', () => {
     const endpoint = await useMoto();
     const { AwsClients } = await import('../../lib/aws/clients');
     const aws = new AwsClients({ region: 'us-east-1' });
-    const server = await createServer(aws, { tags: { Name: 'lone' }, instanceType: 't2.micro', elasticIp: true });
+    const server = await createServer(aws, {
+      tags: { Name: 'lone' },
+      instanceType: 't2.micro',
+      elasticIp: true,
+    });
     const config = join(mkdtempSync(join(tmpdir(), 'autopilot-resize-')), 'autopilot.yml');
     writeFileSync(config, 'version: 1\n');
     const env = { AUTOPILOT_LOCAL_WAIT_MS: '0' };
-    const run = autopilot(['resize', server.instanceId, '--to', 't2.small', '--config', config], { endpoint, env });
+    const run = autopilot(['resize', server.instanceId, '--to', 't2.small', '--config', config], {
+      endpoint,
+      env,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const holder = await addressHolder(aws, server.allocationId!);
     expect(holder).not.toBe(server.instanceId);
     expect(run.stdout).toContain(`Resize ${server.instanceId} (t2.micro) → t2.small`);
-    expect(run.stdout).toContain(`resize-instance  ${server.instanceId}  ${server.instanceId} t2.micro → t2.small (blue-green)  +$8.32/month  [applied]`);
+    expect(run.stdout).toContain(
+      `resize-instance  ${server.instanceId}  ${server.instanceId} t2.micro → t2.small (blue-green)  +$8.32/month  [applied]`,
+    );
     expect(run.stdout).toContain(`Now: ${holder} t2.small running with ${server.publicIp}`);
 
-    const inPlace = autopilot(['resize', holder!, '--to', 't2.medium', '--strategy', 'in-place', '--config', config, '--format', 'json'], { endpoint, env });
+    const inPlace = autopilot(
+      [
+        'resize',
+        holder!,
+        '--to',
+        't2.medium',
+        '--strategy',
+        'in-place',
+        '--config',
+        config,
+        '--format',
+        'json',
+      ],
+      { endpoint, env },
+    );
     expect(inPlace.code).toBe(0);
-    expect(inPlace.json().outcomes[0]).toMatchObject({ status: 'applied', action: { type: 'resize-instance', from: 't2.small', to: 't2.medium', strategy: 'in-place' } });
-    expect(await describeInstance(aws, holder!)).toMatchObject({ InstanceType: 't2.medium', State: { Name: 'running' } });
+    expect(inPlace.json().outcomes[0]).toMatchObject({
+      status: 'applied',
+      action: { type: 'resize-instance', from: 't2.small', to: 't2.medium', strategy: 'in-place' },
+    });
+    expect(await describeInstance(aws, holder!)).toMatchObject({
+      InstanceType: 't2.medium',
+      State: { Name: 'running' },
+    });
     expect(await addressHolder(aws, server.allocationId!)).toBe(holder);
 
-    const refused = autopilot(['resize', holder!, '--to', 't4g.small', '--config', config], { endpoint, env });
+    const refused = autopilot(['resize', holder!, '--to', 't4g.small', '--config', config], {
+      endpoint,
+      env,
+    });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('supports only arm64');
-    expect(await describeInstance(aws, holder!)).toMatchObject({ InstanceType: 't2.medium', State: { Name: 'running' } });
+    expect(await describeInstance(aws, holder!)).toMatchObject({
+      InstanceType: 't2.medium',
+      State: { Name: 'running' },
+    });
 
     const bad = autopilot(['resize', holder!, '--config', config], { endpoint, env });
     expect(bad.code).toBe(2);
