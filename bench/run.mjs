@@ -3,8 +3,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold-start.mjs';
+import { cleanupBench } from './cleanup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
 
 if (!only || only === 'cold-start') await coldStart({ root, runs: Number(process.env.BENCH_RUNS ?? 15) });
+if (!only || only === 'cleanup') await cleanupBench({ root });

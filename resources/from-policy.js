@@ -54,3 +54,31 @@ module.exports.alarmArns = () => [
     'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${policy().alarmPrefix || 'autopilot'}-*`,
   },
 ];
+
+// The cleanup function's schedule and IAM statements depend on the policy's cleanup mode and categories;
+// the product computes them (lib/deploy/cleanup-role.ts), bundled here so that the grants and the code
+// that declares them cannot drift apart.
+let cleanupCached;
+function cleanup() {
+  if (cleanupCached) return cleanupCached;
+  const { buildSync } = require('esbuild');
+  const built = buildSync({
+    entryPoints: [join(root, 'lib', 'deploy', 'cleanup-role.ts')],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  const loaded = { exports: {} };
+  new Function('module', 'exports', 'require', built.outputFiles[0].text)(loaded, loaded.exports, require);
+  cleanupCached = loaded.exports.cleanupDeployment(policy());
+  return cleanupCached;
+}
+
+/** When the cleanup function runs (`cleanup.schedule`, default rate(1 day)). */
+module.exports.cleanupSchedule = () => cleanup().schedule;
+
+/** The cleanup function's IAM statements: read-only in report mode; marks, then deletions, by mode. */
+module.exports.cleanupStatements = () => cleanup().statements;

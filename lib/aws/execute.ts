@@ -104,6 +104,9 @@ async function run(rt: Runtime, action: Action, basis: PlanBasis): Promise<Resul
     case 'delete-alarm':
       await rt.alarms.delete(action.alarmName);
       return { status: 'applied' };
+    default:
+      // Cleanup's own executor runs these, re-verifying each orphan first (lib/aws/cleanup/execute.ts).
+      return { status: 'dropped', detail: `${action.type} is carried out by the cleanup executor` };
   }
 }
 

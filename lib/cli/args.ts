@@ -12,6 +12,7 @@ export const COMMANDS = [
   'apply',
   'resize',
   'prices',
+  'cleanup',
   'sandbox',
   'schema',
 ] as const;
@@ -33,6 +34,9 @@ export interface CliArgs {
   /** `prices`: the types to show, and whether to ask the Pricing API. */
   types?: string[];
   refresh?: boolean;
+  /** `cleanup`: the mode (overrides the policy's) and the regions (`--region` may repeat). */
+  mode?: 'report' | 'mark' | 'delete';
+  regions?: string[];
 }
 
 const OPTIONS = {
@@ -41,7 +45,8 @@ const OPTIONS = {
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
   stage: { type: 'string' },
-  region: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  mode: { type: 'string' },
   keep: { type: 'boolean' },
   to: { type: 'string' },
   refresh: { type: 'boolean' },
@@ -59,6 +64,7 @@ Commands:
   apply --event FILE|-     do it: change capacity, e-mail the decision (once per event)
   resize ID --to TYPE      resize an instance now [--strategy in-place|blue-green], keeping its Elastic IP
   prices [TYPE...]         the dated on-demand price table [--refresh: beside the Pricing API's prices]
+  cleanup                  find orphaned resources, with their monthly cost [--mode report|mark|delete]
   schema                   print the policy file's JSON Schema (for editors)
   sandbox                  run the local sandbox against a local AWS (npm start)
 
@@ -67,7 +73,8 @@ Options:
   --format json|table      output format (default: table); json prints one document on stdout
   --dry-run                plan and notify "would do", change nothing
   --stage NAME             deployment stage whose topics and table to use (default: $AUTOPILOT_STAGE, else dev)
-  --region REGION          AWS region (default: the policy's region, else $AWS_REGION)
+  --region REGION          AWS region (default: the policy's region, else $AWS_REGION); cleanup: may repeat
+  --mode MODE              cleanup: report (change nothing), mark (tag with a deletion date), delete
   -h, --help               this help
 
 Exit codes: 0 success (also "nothing to do" and "ignored"), 1 an action failed, 2 bad input.
@@ -104,6 +111,14 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (format !== 'json' && format !== 'table')
     throw new ValidationError('--format', 'expected json or table');
   const command = name as Command;
+  const regions = values.region ?? [];
+  if (regions.length > 1 && command !== 'cleanup')
+    throw new ValidationError(
+      '--region',
+      `given ${regions.length} times; only cleanup scans several regions`,
+    );
+  const cleanup = command === 'cleanup' ? cleanupArgs(values.mode, regions) : undefined;
+  if (!cleanup && values.mode !== undefined) throw new ValidationError('--mode', 'only cleanup takes a mode');
   if ((command === 'plan' || command === 'apply') && !values.event) {
     throw new ValidationError('--event', `required by ${command} (a file with the event, or - for stdin)`);
   }
@@ -115,9 +130,22 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.config ? { config: values.config } : {}),
     ...(values.event ? { event: values.event } : {}),
     ...(values.stage ? { stage: values.stage } : {}),
-    ...(values.region ? { region: values.region } : {}),
+    ...(regions.length > 0 ? { region: regions[0]! } : {}),
     ...resize,
     ...priced,
+    ...cleanup,
+  };
+}
+
+function cleanupArgs(mode: string | undefined, regions: string[]) {
+  if (mode !== undefined && mode !== 'report' && mode !== 'mark' && mode !== 'delete')
+    throw new ValidationError('--mode', 'expected report, mark or delete');
+  for (const r of regions)
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r))
+      throw new ValidationError('--region', `"${r}" is not a region code such as eu-west-1`);
+  return {
+    ...(mode ? { mode: mode as 'report' | 'mark' | 'delete' } : {}),
+    ...(regions.length ? { regions } : {}),
   };
 }
 

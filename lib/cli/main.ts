@@ -9,6 +9,7 @@ import { apply, plan } from './commands/plan-apply';
 import { reconcile } from './commands/reconcile';
 import { resize } from './commands/resize';
 import { prices } from './commands/prices';
+import { cleanup } from './commands/cleanup';
 import { schema } from './commands/schema';
 import { validate } from './commands/validate';
 import { sandbox } from './commands/sandbox';
@@ -35,6 +36,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return resize(ctx);
     case 'prices':
       return prices(ctx);
+    case 'cleanup':
+      return cleanup(ctx);
     case 'schema':
       return schema(ctx);
     case 'sandbox':

@@ -2,6 +2,7 @@
  * Actions are values: a plan is a list of them, each saying what would change and why. Executing them
  * is the adapters' job (`lib/aws/execute.ts`). The `type` strings are a public contract (DESIGN §3).
  */
+import type { CleanupCategory } from './cleanup';
 
 interface ActionBase {
   /** A sentence a person understands: what and why, with the numbers that justify it. */
@@ -85,8 +86,79 @@ export interface DeleteAlarmAction extends ActionBase {
   alarmName: string;
 }
 
+/**
+ * Cleanup (issue 4): each deletes one orphan, or marks/unmarks it. `category` and `resourceId` are the
+ * finding's (the JSON's `category` and `id`); `target` is `cleanup`. They are carried out by the cleanup
+ * executor (`lib/aws/cleanup/`), which re-verifies each orphan first.
+ */
+interface CleanupActionBase extends ActionBase {
+  region: string;
+  category: CleanupCategory;
+  resourceId: string;
+}
+
+export interface ReleaseAddressAction extends CleanupActionBase {
+  type: 'release-address';
+}
+export interface DeleteVolumeAction extends CleanupActionBase {
+  type: 'delete-volume';
+}
+export interface DeleteSnapshotAction extends CleanupActionBase {
+  type: 'delete-snapshot';
+}
+export interface DeregisterImageAction extends CleanupActionBase {
+  type: 'deregister-image';
+}
+export interface DeleteTopicAction extends CleanupActionBase {
+  type: 'delete-topic';
+}
+export interface DeleteSubscriptionAction extends CleanupActionBase {
+  type: 'delete-subscription';
+}
+export interface DeleteLaunchConfigurationAction extends CleanupActionBase {
+  type: 'delete-launch-configuration';
+}
+export interface DeleteLaunchTemplateVersionAction extends CleanupActionBase {
+  type: 'delete-launch-template-version';
+  launchTemplateId: string;
+  version: number;
+}
+export interface DeleteAutoScalingGroupAction extends CleanupActionBase {
+  type: 'delete-auto-scaling-group';
+}
+export interface TerminateInstanceAction extends CleanupActionBase {
+  type: 'terminate-instance';
+}
+/** Tags (or records, for kinds that cannot be tagged) `autopilot:delete-after=<deleteAfter>`. */
+export interface MarkResourceAction extends CleanupActionBase {
+  type: 'mark-resource';
+  deleteAfter: string;
+}
+export interface UnmarkResourceAction extends CleanupActionBase {
+  type: 'unmark-resource';
+}
+
+export type CleanupAction =
+  | ReleaseAddressAction
+  | DeleteVolumeAction
+  | DeleteSnapshotAction
+  | DeregisterImageAction
+  | DeleteTopicAction
+  | DeleteSubscriptionAction
+  | DeleteLaunchConfigurationAction
+  | DeleteLaunchTemplateVersionAction
+  | DeleteAutoScalingGroupAction
+  | TerminateInstanceAction
+  | MarkResourceAction
+  | UnmarkResourceAction;
+
 export type Action =
-  SetDesiredCapacityAction | ResizeInstanceAction | MoveAddressAction | UpdateAlarmAction | DeleteAlarmAction;
+  | SetDesiredCapacityAction
+  | ResizeInstanceAction
+  | MoveAddressAction
+  | UpdateAlarmAction
+  | DeleteAlarmAction
+  | CleanupAction;
 export type ActionType = Action['type'];
 
 /** Something the planner looked at and decided not to act on, with why. */

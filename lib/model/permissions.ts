@@ -4,6 +4,8 @@
  * grants each function exactly these (scoped to resources where AWS allows), and a test reads the
  * packaged CloudFormation template to check that the two agree, function by function.
  */
+import { CATEGORIES, markPermissions, scanPermissions } from '../plan/cleanup/categories';
+import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import type { ActionType } from './action';
 
 /** What applying each action type calls. */
@@ -14,6 +16,32 @@ export const ACTION_PERMISSIONS: Record<ActionType, readonly string[]> = {
   'move-address': ['ec2:AssociateAddress'],
   'update-alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
   'delete-alarm': ['cloudwatch:DeleteAlarms'],
+  'release-address': ['ec2:ReleaseAddress'],
+  'delete-volume': ['ec2:DeleteVolume'],
+  'delete-snapshot': ['ec2:DeleteSnapshot'],
+  'deregister-image': ['ec2:DeregisterImage'],
+  'delete-topic': ['sns:DeleteTopic'],
+  'delete-subscription': ['sns:Unsubscribe'],
+  'delete-launch-configuration': ['autoscaling:DeleteLaunchConfiguration'],
+  'delete-launch-template-version': ['ec2:DeleteLaunchTemplateVersions'],
+  'delete-auto-scaling-group': ['autoscaling:DeleteAutoScalingGroup'],
+  'terminate-instance': ['ec2:TerminateInstances'],
+  // A mark is a tag where the kind takes tags, a record in the state table where it does not (or
+  // where its describe returns no tags); each category declares its own (lib/plan/cleanup/categories.ts).
+  'mark-resource': [
+    'ec2:CreateTags',
+    'autoscaling:CreateOrUpdateTags',
+    'cloudwatch:TagResource',
+    'sns:TagResource',
+    'dynamodb:PutItem',
+  ],
+  'unmark-resource': [
+    'ec2:DeleteTags',
+    'autoscaling:DeleteTags',
+    'cloudwatch:UntagResource',
+    'sns:UntagResource',
+    'dynamodb:PutItem',
+  ],
 };
 
 /** What each kind of read (or bookkeeping) calls. */
@@ -82,15 +110,33 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
     actions: ['move-address', 'update-alarm'],
     capabilities: ['readInstances', 'resizeInstances', 'state', 'notify'],
   },
+  // What it reads, marks and deletes depends on the policy's cleanup mode and categories: cleanupPermissions().
+  cleanup: { actions: [], capabilities: ['notify'] },
 };
 
-/** The IAM actions a function needs, sorted and without duplicates. */
-export function functionPermissions(name: string): string[] {
+/**
+ * The cleanup function's IAM actions: the describes of its enabled categories (read-only in `report`
+ * mode), writing marks from `mark` on, and the deletions of the categories that act only in `delete`.
+ */
+export function cleanupPermissions(cleanup: CleanupPolicy = defaultCleanupPolicy()): string[] {
+  const enabled = CATEGORIES.filter((c) => cleanup.categories[c.category].enabled);
+  // Stopped instances are only reported unless the policy asks to terminate them.
+  const acting = enabled.filter((c) => c.category !== 'instance' || cleanup.categories.instance.terminate);
+  return [
+    ...enabled.flatMap(scanPermissions),
+    ...(cleanup.mode === 'report' ? [] : acting.flatMap(markPermissions)),
+    ...(cleanup.mode === 'delete' ? acting.flatMap((c) => ACTION_PERMISSIONS[c.deleteAction]) : []),
+  ];
+}
+
+/** The IAM actions a function needs, sorted and without duplicates; cleanup's depend on the policy. */
+export function functionPermissions(name: string, policy?: { cleanup?: CleanupPolicy }): string[] {
   const needs = FUNCTION_NEEDS[name];
   if (!needs) throw new Error(`no permissions declared for function ${name}`);
   const all = [
     ...needs.actions.flatMap((a) => ACTION_PERMISSIONS[a]),
     ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
+    ...(name === 'cleanup' ? cleanupPermissions(policy?.cleanup) : []),
   ];
   return [...new Set(all)].sort();
 }

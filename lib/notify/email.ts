@@ -44,6 +44,13 @@ function headline(action: Action, status: OutcomeStatus): string {
       return `${v}${action.change === 'create' ? 'create' : action.change === 'repoint' ? 're-point' : 'repair'} alarm ${action.alarm.name}`;
     case 'delete-alarm':
       return `${v}delete alarm ${action.alarmName}`;
+    case 'mark-resource':
+      return `${v}mark ${action.resourceId} for deletion after ${action.deleteAfter}`;
+    case 'unmark-resource':
+      return `${v}unmark ${action.resourceId}`;
+    default:
+      // Cleanup e-mails its own report (lib/notify/cleanup-email.ts); this is the one-line form.
+      return `${v}${action.type.replace(/-/g, ' ')} ${action.resourceId}`;
   }
 }
 

@@ -29,5 +29,9 @@ export function describeAction(a: Action): string {
       return `${a.type}  ${a.target}  ${a.change} ${a.alarm.name}${cost}`;
     case 'delete-alarm':
       return `${a.type}  ${a.target}  ${a.alarmName}${cost}`;
+    case 'mark-resource':
+      return `${a.type}  ${a.target}  ${a.resourceId} (${a.region}) until ${a.deleteAfter}`;
+    default:
+      return `${a.type}  ${a.target}  ${a.resourceId} (${a.region})${cost}`;
   }
 }

@@ -2,6 +2,7 @@
  * The normalised policy the rest of the product works with: every default applied, every shorthand
  * expanded (a proportional rule's alarm threshold, a rule's direction), every cross-field rule checked.
  */
+import type { CleanupPolicy } from './cleanup';
 
 export type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
 
@@ -86,6 +87,8 @@ export interface Policy {
   dryRun: boolean;
   notifications: { emails: string[] };
   targets: Target[];
+  /** The `cleanup:` block; absent when the file has none (then cleanup reports, with every default). */
+  cleanup?: CleanupPolicy;
 }
 
 /** The deterministic name of the alarm that drives a target's rule. */

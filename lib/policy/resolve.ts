@@ -3,6 +3,7 @@
  * (either/or fields, thresholds that would make a group flap, duplicate names). Every problem is
  * reported with the path of the field to fix, and all of them at once.
  */
+import { resolveCleanup } from './cleanup';
 import type { ConditionFile, PolicyFile, TargetFile } from './schema';
 import type {
   AutoScalingTarget,
@@ -228,6 +229,7 @@ export function resolvePolicy(
       );
     }
   });
+  const cleanup = file.cleanup ? resolveCleanup(file.cleanup, issues) : undefined;
   if (issues.length > 0) return { issues };
   return {
     issues: [],
@@ -238,6 +240,7 @@ export function resolvePolicy(
       dryRun: file.dryRun,
       notifications: { emails: file.notifications.emails },
       targets,
+      ...(cleanup ? { cleanup } : {}),
     },
   };
 }

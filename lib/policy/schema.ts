@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 
+import { CleanupSchema } from './cleanup-schema';
 import { ConditionSchema, nonNegativeInt, positiveInt } from './condition-schema';
 import { InstanceSelectorSchema, ScaleDownSchema, ScaleUpSchema } from './instance-schema';
 
@@ -88,6 +89,8 @@ export const PolicyFileSchema = z.strictObject({
   dryRun: z._default(z.boolean(), false),
   notifications: z._default(NotificationsSchema, { emails: [] }),
   targets: z._default(z.array(TargetSchema), []),
+  /** Scheduled cleanup of orphaned resources (report → mark → delete). @default report mode */
+  cleanup: z.optional(CleanupSchema),
 });
 
 export type PolicyFile = z.output<typeof PolicyFileSchema>;

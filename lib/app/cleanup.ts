@@ -1,0 +1,201 @@
+/**
+ * `autopilot cleanup` and the scheduled `cleanup` function: scan every region (in parallel, at most
+ * `concurrency` at a time), plan once for all of them (so the caps hold across regions), carry out each
+ * region's share, and e-mail the report once. Each phase is exported so tests can change the account
+ * between them (put an orphan back into use after the plan, before the deletion).
+ */
+import { AwsClients, type ClientOptions } from '../aws/clients';
+import { CallLog, mapLimit, type CleanupIo, type Progress } from '../aws/cleanup/calls';
+import { executeRegion, type ChangeOutcome } from '../aws/cleanup/execute';
+import type { MarkTable } from '../aws/cleanup/mark-table';
+import { scanRegion } from '../aws/cleanup/scanner';
+import type { Notifier } from '../aws/notifier';
+import { errorMessage } from '../errors';
+import type { CleanupMode, CleanupReport, Finding } from '../model/cleanup';
+import { cleanupEmail } from '../notify/cleanup-email';
+import { parseArn } from '../plan/cleanup/facts';
+import { planCleanup, type Change, type CleanupPlan, type RegionScan } from '../plan/cleanup/plan';
+import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
+import type { Policy } from '../policy/policy';
+import { storagePriceAssumptions } from '../pricing/storage';
+import type { Logger } from './log';
+
+export interface CleanupOptions {
+  policy: Policy;
+  /** Overrides the policy's `cleanup.mode` (`--mode`). */
+  mode?: CleanupMode;
+  /** Overrides the policy's regions (`--region`, repeatable). */
+  regions?: string[];
+  /** When neither the flags nor `cleanup.regions` name one: the policy's region, else the environment's. */
+  defaultRegion?: string;
+  now: Date;
+  dryRun: boolean;
+  notifier?: Notifier;
+  marks?: MarkTable;
+  /** The orchestrator's own topics (never orphans). */
+  ownTopics: string[];
+  /** The account, when known (from a deployed topic's ARN): narrows the snapshot listing. */
+  accountId?: string;
+  log: Logger;
+  client?: ClientOptions;
+  progress?: (p: Progress) => void;
+  /** Tests: no real sleeping between throttling retries; a shared call log. */
+  sleep?: (ms: number) => Promise<void>;
+  calls?: CallLog;
+  /** Tests and the bench: how each region's clients are made (e.g. with a fault-injecting middleware). */
+  clients?: (region: string) => AwsClients;
+}
+
+export interface CleanupRun {
+  report: CleanupReport;
+  plan: CleanupPlan;
+  scans: RegionScan[];
+  calls: CallLog;
+}
+
+export interface CleanupSetup {
+  cleanup: CleanupPolicy;
+  mode: CleanupMode;
+  regions: string[];
+  io: CleanupIo;
+}
+
+export function setUp(o: CleanupOptions): CleanupSetup {
+  const cleanup = o.policy.cleanup ?? defaultCleanupPolicy();
+  const regions = o.regions?.length
+    ? o.regions
+    : (cleanup.regions ?? (o.defaultRegion ? [o.defaultRegion] : []));
+  if (regions.length === 0)
+    throw new Error('no region to clean up: pass --region, set cleanup.regions, or AWS_REGION');
+  const made = new Map<string, AwsClients>();
+  const clients =
+    o.clients ??
+    ((region: string) => {
+      let c = made.get(region);
+      if (!c) made.set(region, (c = new AwsClients({ ...o.client, region })));
+      return c;
+    });
+  return {
+    cleanup,
+    mode: o.mode ?? cleanup.mode,
+    regions: [...new Set(regions)],
+    io: {
+      clients,
+      log: o.calls ?? new CallLog(),
+      ...(o.progress ? { progress: o.progress } : {}),
+      ...(o.sleep ? { sleep: o.sleep } : {}),
+    },
+  };
+}
+
+const accountOf = (o: CleanupOptions): string | undefined =>
+  o.accountId ?? (o.notifier ? parseArn(o.notifier.topicArn)?.account : undefined);
+
+export async function scanAll(o: CleanupOptions, s: CleanupSetup): Promise<RegionScan[]> {
+  const accountId = accountOf(o);
+  return mapLimit(s.regions, s.cleanup.concurrency, (region) =>
+    scanRegion({
+      io: s.io,
+      region,
+      cleanup: s.cleanup,
+      input: { policy: o.policy, now: o.now, ownTopics: o.ownTopics },
+      ...(accountId ? { accountId } : {}),
+      ...(o.marks ? { marks: o.marks } : {}),
+    }),
+  );
+}
+
+export function plan(o: CleanupOptions, s: CleanupSetup, scans: RegionScan[]): CleanupPlan {
+  return planCleanup(scans, {
+    policy: o.policy,
+    cleanup: s.cleanup,
+    mode: s.mode,
+    now: o.now,
+    ownTopics: o.ownTopics,
+  });
+}
+
+export async function execute(
+  o: CleanupOptions,
+  s: CleanupSetup,
+  p: CleanupPlan,
+  scans: RegionScan[],
+): Promise<Map<Change, ChangeOutcome>> {
+  const all = new Map<Change, ChangeOutcome>();
+  if (p.changes.length === 0) return all;
+  const results = await mapLimit(scans, s.cleanup.concurrency, (scan) =>
+    executeRegion({
+      io: s.io,
+      region: scan.region,
+      plan: p,
+      scan,
+      ...(o.marks ? { marks: o.marks } : {}),
+      dryRun: o.dryRun,
+    }),
+  );
+  for (const r of results) for (const [c, out] of r) all.set(c, out);
+  return all;
+}
+
+export function report(
+  o: CleanupOptions,
+  p: CleanupPlan,
+  outcomes: Map<Change, ChangeOutcome>,
+): CleanupReport {
+  const findings: Finding[] = p.findings.map((f) => ({ ...f }));
+  const unmarked = p.unmarked.map((u) => ({ ...u }));
+  for (const c of p.changes) {
+    const out = outcomes.get(c);
+    if (!out) continue;
+    const target = c.kind === 'unmark' ? unmarked[c.unmarked]! : findings[c.finding]!;
+    target.status = out.status;
+    if (out.detail) target.detail = out.detail;
+  }
+  const counted = findings.filter((f) => !f.protected);
+  return {
+    mode: p.mode,
+    regions: p.regions,
+    dryRun: o.dryRun,
+    generatedAt: o.now.toISOString(),
+    findings,
+    totals: {
+      count: counted.length,
+      monthlyCostUsd: Math.round(counted.reduce((sum, f) => sum + f.monthlyCostUsd, 0) * 100) / 100,
+    },
+    unmarked,
+    failures: p.failures,
+    stats: p.stats,
+    prices: storagePriceAssumptions(),
+  };
+}
+
+/** E-mails the report when there is something to tell; a failure to publish is logged, not thrown. */
+export async function notify(o: CleanupOptions, result: CleanupReport): Promise<void> {
+  const email = cleanupEmail(result);
+  if (!email || !o.notifier) return;
+  try {
+    const messageId = await o.notifier.publish(email);
+    result.notification = { subject: email.subject, ...(messageId ? { messageId } : {}) };
+  } catch (error) {
+    o.log.log('error', 'cleanup report not e-mailed', { error: errorMessage(error) });
+  }
+}
+
+/** The whole run: scan, plan, act, report, e-mail. */
+export async function runCleanup(o: CleanupOptions): Promise<CleanupRun> {
+  const s = setUp(o);
+  const scans = await scanAll(o, s);
+  const p = plan(o, s, scans);
+  const outcomes = await execute(o, s, p, scans);
+  const result = report(o, p, outcomes);
+  await notify(o, result);
+  o.log.log('info', 'cleanup done', {
+    mode: result.mode,
+    regions: result.regions,
+    findings: result.findings.length,
+    changes: p.changes.length,
+    failures: result.failures.length,
+    calls: s.io.log.total(),
+  });
+  return { report: result, plan: p, scans, calls: s.io.log };
+}

@@ -1,0 +1,248 @@
+/**
+ * The Auto Scaling, CloudWatch and SNS side of a cleanup scan: bulk listings at the largest page size,
+ * and the one-by-one lookups (tags of suspect alarms and topics, whether a subscription's topic still
+ * exists, a quiet group's last activity).
+ */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type {
+  AlarmFacts,
+  GroupFacts,
+  LaunchConfigurationFacts,
+  SubscriptionFacts,
+  Tags,
+  TemplateRef,
+  TopicFacts,
+} from '../../model/inventory';
+import { parseArn, tagMap } from '../../plan/cleanup/facts';
+import { AwsCallError } from '../../errors';
+import { mapLimit, paginate, send, type CleanupIo } from './calls';
+
+/** Largest page each listing accepts (ListTopics and ListSubscriptions have a fixed page of 100). */
+export const SERVICE_PAGE = { groups: 100, launchConfigurations: 100, alarms: 100, scheduledActions: 100 };
+
+function templateRefs(g: AutoScalingGroup): TemplateRef[] {
+  const ref = (s?: {
+    LaunchTemplateId?: string;
+    LaunchTemplateName?: string;
+    Version?: string;
+  }): TemplateRef[] =>
+    s && (s.LaunchTemplateId || s.LaunchTemplateName)
+      ? [
+          {
+            ...(s.LaunchTemplateId ? { id: s.LaunchTemplateId } : {}),
+            ...(s.LaunchTemplateName ? { name: s.LaunchTemplateName } : {}),
+            ...(s.Version ? { version: s.Version } : {}),
+          },
+        ]
+      : [];
+  const mixed = g.MixedInstancesPolicy?.LaunchTemplate;
+  return [
+    ...ref(g.LaunchTemplate),
+    ...ref(mixed?.LaunchTemplateSpecification),
+    ...(mixed?.Overrides ?? []).flatMap((o) => ref(o.LaunchTemplateSpecification)),
+  ];
+}
+
+export const groupFacts = (g: AutoScalingGroup): GroupFacts => ({
+  name: g.AutoScalingGroupName ?? '',
+  minSize: g.MinSize ?? 0,
+  maxSize: g.MaxSize ?? 0,
+  desiredCapacity: g.DesiredCapacity ?? 0,
+  instanceIds: (g.Instances ?? []).map((i) => i.InstanceId ?? '').filter(Boolean),
+  ...(g.LaunchConfigurationName ? { launchConfigurationName: g.LaunchConfigurationName } : {}),
+  launchTemplates: templateRefs(g),
+  ...(g.CreatedTime ? { createdAt: g.CreatedTime.toISOString() } : {}),
+  ...(g.Status ? { status: g.Status } : {}),
+  tags: tagMap(g.Tags),
+});
+
+export async function describeGroups(io: CleanupIo, region: string): Promise<GroupFacts[]> {
+  const { client, sdk } = await io.clients(region).autoScaling();
+  return paginate(io, region, 'groups', 'DescribeAutoScalingGroups', async (NextToken) => {
+    const out = await client.send(
+      new sdk.DescribeAutoScalingGroupsCommand({ MaxRecords: SERVICE_PAGE.groups, NextToken }),
+    );
+    return { items: (out.AutoScalingGroups ?? []).map(groupFacts), next: out.NextToken };
+  });
+}
+
+export async function describeLaunchConfigurations(
+  io: CleanupIo,
+  region: string,
+): Promise<LaunchConfigurationFacts[]> {
+  const { client, sdk } = await io.clients(region).autoScaling();
+  return paginate(io, region, 'launchConfigurations', 'DescribeLaunchConfigurations', async (NextToken) => {
+    const out = await client.send(
+      new sdk.DescribeLaunchConfigurationsCommand({
+        MaxRecords: SERVICE_PAGE.launchConfigurations,
+        NextToken,
+      }),
+    );
+    return {
+      items: (out.LaunchConfigurations ?? []).map((c) => ({
+        name: c.LaunchConfigurationName ?? '',
+        ...(c.ImageId ? { imageId: c.ImageId } : {}),
+        ...(c.CreatedTime ? { createdAt: c.CreatedTime.toISOString() } : {}),
+      })),
+      next: out.NextToken,
+    };
+  });
+}
+
+/**
+ * The last scaling activity of each quiet group (one call each, newest first, one record), and which
+ * groups have scheduled actions (one listing for the region).
+ */
+export async function groupActivity(
+  io: CleanupIo,
+  region: string,
+  names: string[],
+): Promise<{ activity: Record<string, string>; scheduled: string[] }> {
+  const { client, sdk } = await io.clients(region).autoScaling();
+  const latest = await mapLimit(names, 8, async (AutoScalingGroupName) => {
+    const out = await send(io, 'lookup', 'group-activity', 'DescribeScalingActivities', () =>
+      client.send(new sdk.DescribeScalingActivitiesCommand({ AutoScalingGroupName, MaxRecords: 1 })),
+    );
+    const a = out.Activities?.[0];
+    return (a?.EndTime ?? a?.StartTime)?.toISOString();
+  });
+  const scheduled = new Set<string>();
+  let NextToken: string | undefined;
+  do {
+    const out = await send(io, 'lookup', 'group-activity', 'DescribeScheduledActions', () =>
+      client.send(
+        new sdk.DescribeScheduledActionsCommand({ MaxRecords: SERVICE_PAGE.scheduledActions, NextToken }),
+      ),
+    );
+    for (const s of out.ScheduledUpdateGroupActions ?? [])
+      if (s.AutoScalingGroupName) scheduled.add(s.AutoScalingGroupName);
+    NextToken = out.NextToken;
+  } while (NextToken);
+  const activity: Record<string, string> = {};
+  names.forEach((n, i) => {
+    if (latest[i]) activity[n] = latest[i]!;
+  });
+  return { activity, scheduled: [...scheduled] };
+}
+
+const alarmFacts = (a: MetricAlarm): AlarmFacts => {
+  const metrics = a.Metrics?.filter((m) => m.MetricStat) ?? [];
+  const dimensions = (
+    metrics.length > 0 ? metrics.map((m) => m.MetricStat!.Metric?.Dimensions ?? []) : [a.Dimensions ?? []]
+  ).map((dims) => Object.fromEntries(dims.map((d) => [d.Name ?? '', d.Value ?? ''])) as Tags);
+  const period = a.Period ?? metrics[0]?.MetricStat?.Period ?? 60;
+  const state = a.StateValue === 'ALARM' || a.StateValue === 'OK' ? a.StateValue : 'INSUFFICIENT_DATA';
+  return {
+    name: a.AlarmName ?? '',
+    ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
+    ...(a.AlarmDescription ? { description: a.AlarmDescription } : {}),
+    state,
+    ...(a.StateUpdatedTimestamp ? { stateUpdatedAt: a.StateUpdatedTimestamp.toISOString() } : {}),
+    ...(a.AlarmConfigurationUpdatedTimestamp
+      ? { configurationUpdatedAt: a.AlarmConfigurationUpdatedTimestamp.toISOString() }
+      : {}),
+    dimensions,
+    actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])],
+    metricCount: Math.max(1, metrics.length),
+    highResolution: period < 60,
+  };
+};
+
+/** Metric alarms (composite alarms watch other alarms, not resources). */
+export async function describeAlarms(io: CleanupIo, region: string): Promise<AlarmFacts[]> {
+  const { client, sdk } = await io.clients(region).cloudWatch();
+  return paginate(io, region, 'alarms', 'DescribeAlarms', async (NextToken) => {
+    const out = await client.send(
+      new sdk.DescribeAlarmsCommand({
+        AlarmTypes: ['MetricAlarm'],
+        MaxRecords: SERVICE_PAGE.alarms,
+        NextToken,
+      }),
+    );
+    return { items: (out.MetricAlarms ?? []).map(alarmFacts), next: out.NextToken };
+  });
+}
+
+export async function alarmTags(
+  io: CleanupIo,
+  region: string,
+  arns: string[],
+): Promise<Record<string, Tags>> {
+  const { client, sdk } = await io.clients(region).cloudWatch();
+  const tags = await mapLimit(arns, 8, async (ResourceARN) => {
+    const out = await send(io, 'lookup', 'alarm-tags', 'ListTagsForResource', () =>
+      client.send(new sdk.ListTagsForResourceCommand({ ResourceARN })),
+    );
+    return tagMap(out.Tags);
+  });
+  return Object.fromEntries(arns.map((arn, i) => [arn, tags[i]!]));
+}
+
+export async function listTopics(io: CleanupIo, region: string): Promise<TopicFacts[]> {
+  const { client, sdk } = await io.clients(region).sns();
+  return paginate(io, region, 'topics', 'ListTopics', async (NextToken) => {
+    const out = await client.send(new sdk.ListTopicsCommand({ NextToken }));
+    return {
+      items: (out.Topics ?? []).filter((t) => t.TopicArn).map((t) => ({ arn: t.TopicArn! })),
+      next: out.NextToken,
+    };
+  });
+}
+
+export async function listSubscriptions(io: CleanupIo, region: string): Promise<SubscriptionFacts[]> {
+  const { client, sdk } = await io.clients(region).sns();
+  return paginate(io, region, 'subscriptions', 'ListSubscriptions', async (NextToken) => {
+    const out = await client.send(new sdk.ListSubscriptionsCommand({ NextToken }));
+    return {
+      items: (out.Subscriptions ?? []).map((s) => ({
+        arn: s.SubscriptionArn ?? '',
+        topicArn: s.TopicArn ?? '',
+        ...(s.Protocol ? { protocol: s.Protocol } : {}),
+        ...(s.Endpoint ? { endpoint: s.Endpoint } : {}),
+      })),
+      next: out.NextToken,
+    };
+  });
+}
+
+export async function topicTags(
+  io: CleanupIo,
+  region: string,
+  arns: string[],
+): Promise<Record<string, Tags>> {
+  const { client, sdk } = await io.clients(region).sns();
+  const tags = await mapLimit(arns, 8, async (ResourceArn) => {
+    const out = await send(io, 'lookup', 'topic-tags', 'ListTagsForResource', () =>
+      client.send(new sdk.ListTagsForResourceCommand({ ResourceArn })),
+    );
+    return tagMap(out.Tags);
+  });
+  return Object.fromEntries(arns.map((arn, i) => [arn, tags[i]!]));
+}
+
+/**
+ * Whether each topic exists, asked in the topic's own region. NotFound is `gone`; no access (another
+ * account's topic) is `unknown`, and its subscriptions are kept.
+ */
+export async function topicsExist(
+  io: CleanupIo,
+  region: string,
+  arns: string[],
+): Promise<Record<string, 'gone' | 'exists' | 'unknown'>> {
+  const answers = await mapLimit(arns, 8, async (TopicArn) => {
+    const { client, sdk } = await io.clients(parseArn(TopicArn)?.region || region).sns();
+    try {
+      await send(io, 'lookup', 'topic-exists', 'GetTopicAttributes', () =>
+        client.send(new sdk.GetTopicAttributesCommand({ TopicArn })),
+      );
+      return 'exists' as const;
+    } catch (error) {
+      if (error instanceof AwsCallError && /NotFound/.test(error.code)) return 'gone' as const;
+      if (error instanceof AwsCallError && /AuthorizationError|AccessDenied/.test(error.code))
+        return 'unknown' as const;
+      throw error;
+    }
+  });
+  return Object.fromEntries(arns.map((arn, i) => [arn, answers[i]!]));
+}

@@ -1,0 +1,32 @@
+/** The scheduled `cleanup` function's body: the policy's cleanup, in its mode, e-mailed once. */
+import { runCleanup } from '../app/cleanup';
+import { MarkTable } from '../aws/cleanup/mark-table';
+import type { AutopilotContext } from './middleware';
+
+export async function onCleanupSchedule(_event: unknown, context: AutopilotContext) {
+  const { rt, deployment } = context.autopilot;
+  const { report } = await runCleanup({
+    policy: rt.policy,
+    defaultRegion: rt.aws.region,
+    now: rt.now(),
+    dryRun: rt.dryRun,
+    ...(rt.notifier ? { notifier: rt.notifier } : {}),
+    marks: new MarkTable(rt.aws, deployment.stateTable),
+    ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
+    log: rt.log,
+  });
+  // A failed scan is reported (e-mailed), not thrown: retrying the invocation at once rarely helps,
+  // and the next scheduled run tries again.
+  return {
+    mode: report.mode,
+    regions: report.regions,
+    findings: report.findings.length,
+    totals: report.totals,
+    changed: report.findings
+      .filter((f) => f.status)
+      .map((f) => ({ id: f.id, action: f.action, status: f.status })),
+    unmarked: report.unmarked.map((u) => u.id),
+    failures: report.failures.map((f) => `${f.region} ${f.part}: ${f.error}`),
+    ...(report.notification ? { notification: report.notification.subject } : {}),
+  };
+}

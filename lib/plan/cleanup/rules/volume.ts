@@ -1,0 +1,33 @@
+/**
+ * EBS volumes attached to no instance (state `available`). AWS keeps no detach time, so the age is the
+ * volume's; the grace period between the mark and the deletion is what gives its owner time to notice.
+ */
+import type { Candidate } from '../../../model/cleanup';
+import { TAGS } from '../../../model/tags';
+import { volumeMonthlyUsd } from '../../../pricing/storage';
+import { ageDays, formatGiB, markOf, nameTag } from '../facts';
+import type { Rule } from '../rule';
+
+export const volumeRule: Rule = {
+  category: 'volume',
+  resources: (inv) => (inv.volumes ?? []).map((v) => ({ id: v.id, tags: v.tags })),
+  find(inv, ctx) {
+    const found: Candidate[] = [];
+    for (const v of inv.volumes ?? []) {
+      if (v.state !== 'available' || v.attachedTo.length > 0) continue;
+      const mark = markOf(v.tags[TAGS.deleteAfter]);
+      found.push({
+        category: 'volume',
+        id: v.id,
+        region: inv.region,
+        reason: `${formatGiB(v.sizeGiB)} ${v.type} volume attached to no instance.`,
+        ageDays: ageDays(ctx.now, v.createdAt),
+        monthlyCostUsd: volumeMonthlyUsd(v),
+        tags: v.tags,
+        names: nameTag(v.tags),
+        ...(mark ? { markedUntil: mark } : {}),
+      });
+    }
+    return found;
+  },
+};
