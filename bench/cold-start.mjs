@@ -13,6 +13,10 @@ export const FUNCTIONS = {
   'on-event': { entry: 'functions/on-event.ts', clients: ['autoScaling', 'dynamoDb', 'sns'] },
   reconcile: { entry: 'functions/reconcile.ts', clients: ['cloudWatch', 'autoScaling', 'dynamoDb', 'sns'] },
   'resize-task': { entry: 'functions/resize-task.ts', clients: ['ec2', 'dynamoDb', 'sns'] },
+  cleanup: {
+    entry: 'functions/cleanup.ts',
+    clients: ['ec2', 'autoScaling', 'cloudWatch', 'sns', 'dynamoDb'],
+  },
 };
 
 const ESBUILD = {

@@ -48,6 +48,16 @@ export function validate(ctx: CliContext): number {
   } else {
     const lines = [`Policy is valid: ${policy.targets.length} target(s)${policy.dryRun ? ', dry run' : ''}.`];
     for (const t of policy.targets) lines.push(...describeTarget(policy, t));
+    if (policy.cleanup) {
+      const c = policy.cleanup;
+      const off = Object.entries(c.categories)
+        .filter(([, v]) => !v.enabled)
+        .map(([k]) => k);
+      lines.push(
+        `Cleanup: ${c.mode}, ${c.schedule}, grace ${c.graceDays} days, at most ${c.maxDeletionsPerRun} deletions a run` +
+          `${c.regions ? `, regions ${c.regions.join(', ')}` : ''}${off.length ? `; off: ${off.join(', ')}` : ''}`,
+      );
+    }
     if (policy.notifications.emails.length > 0)
       lines.push(`E-mails to: ${policy.notifications.emails.join(', ')}`);
     ctx.io.stdout(lines.join('\n'));
