@@ -9,6 +9,7 @@ import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as Pricing from '@aws-sdk/client-pricing';
+import type * as Tagging from '@aws-sdk/client-resource-groups-tagging-api';
 import type * as SFN from '@aws-sdk/client-sfn';
 import type * as SNS from '@aws-sdk/client-sns';
 
@@ -77,6 +78,13 @@ export class AwsClients {
     const sdk = await import('@aws-sdk/client-pricing');
     return { client: new sdk.PricingClient({ ...this.config(), region: 'us-east-1' }), sdk };
   });
+
+  readonly tagging = lazy(
+    async (): Promise<Loaded<Tagging.ResourceGroupsTaggingAPIClient, typeof Tagging>> => {
+      const sdk = await import('@aws-sdk/client-resource-groups-tagging-api');
+      return { client: new sdk.ResourceGroupsTaggingAPIClient(this.config()), sdk };
+    },
+  );
 
   readonly stepFunctions = lazy(async (): Promise<Loaded<SFN.SFNClient, typeof SFN>> => {
     const sdk = await import('@aws-sdk/client-sfn');

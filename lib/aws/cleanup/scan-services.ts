@@ -164,20 +164,41 @@ export async function describeAlarms(io: CleanupIo, region: string): Promise<Ala
   });
 }
 
-export async function alarmTags(
+/**
+ * Tags of the given resources, 100 ARNs a call through the Resource Groups Tagging API: neither
+ * DescribeAlarms nor ListTopics returns tags, and asking each resource would cost one call apiece.
+ * A resource the API does not return has no tags.
+ */
+async function tagsOf(
   io: CleanupIo,
   region: string,
+  subject: 'alarm-tags' | 'topic-tags',
   arns: string[],
 ): Promise<Record<string, Tags>> {
-  const { client, sdk } = await io.clients(region).cloudWatch();
-  const tags = await mapLimit(arns, 8, async (ResourceARN) => {
-    const out = await send(io, 'lookup', 'alarm-tags', 'ListTagsForResource', () =>
-      client.send(new sdk.ListTagsForResourceCommand({ ResourceARN })),
-    );
-    return tagMap(out.Tags);
-  });
-  return Object.fromEntries(arns.map((arn, i) => [arn, tags[i]!]));
+  const { client, sdk } = await io.clients(region).tagging();
+  const found: Record<string, Tags> = Object.fromEntries(arns.map((arn) => [arn, {}]));
+  for (let i = 0; i < arns.length; i += TAGGING_ARNS_PER_CALL) {
+    const ResourceARNList = arns.slice(i, i + TAGGING_ARNS_PER_CALL);
+    let PaginationToken: string | undefined;
+    do {
+      const out = await send(io, 'lookup', subject, 'GetResources', () =>
+        client.send(
+          new sdk.GetResourcesCommand({ ResourceARNList, ...(PaginationToken ? { PaginationToken } : {}) }),
+        ),
+      );
+      for (const r of out.ResourceTagMappingList ?? [])
+        if (r.ResourceARN) found[r.ResourceARN] = tagMap(r.Tags);
+      PaginationToken = out.PaginationToken || undefined;
+    } while (PaginationToken);
+  }
+  return found;
 }
+
+/** GetResources takes at most 100 ARNs at a time. */
+export const TAGGING_ARNS_PER_CALL = 100;
+
+export const alarmTags = (io: CleanupIo, region: string, arns: string[]) =>
+  tagsOf(io, region, 'alarm-tags', arns);
 
 export async function listTopics(io: CleanupIo, region: string): Promise<TopicFacts[]> {
   const { client, sdk } = await io.clients(region).sns();
@@ -206,20 +227,8 @@ export async function listSubscriptions(io: CleanupIo, region: string): Promise<
   });
 }
 
-export async function topicTags(
-  io: CleanupIo,
-  region: string,
-  arns: string[],
-): Promise<Record<string, Tags>> {
-  const { client, sdk } = await io.clients(region).sns();
-  const tags = await mapLimit(arns, 8, async (ResourceArn) => {
-    const out = await send(io, 'lookup', 'topic-tags', 'ListTagsForResource', () =>
-      client.send(new sdk.ListTagsForResourceCommand({ ResourceArn })),
-    );
-    return tagMap(out.Tags);
-  });
-  return Object.fromEntries(arns.map((arn, i) => [arn, tags[i]!]));
-}
+export const topicTags = (io: CleanupIo, region: string, arns: string[]) =>
+  tagsOf(io, region, 'topic-tags', arns);
 
 /**
  * Whether each topic exists, asked in the topic's own region. NotFound is `gone`; no access (another

@@ -176,7 +176,8 @@ export const CATEGORIES: readonly CategorySpec[] = [
     reads: ['alarms', 'instances', 'groups', 'volumes'],
     markStore: 'table',
     deleteAction: 'delete-alarm',
-    lookupPermissions: ['cloudwatch:ListTagsForResource'],
+    // Tags of suspect alarms, 100 at a time (DescribeAlarms does not return them).
+    lookupPermissions: ['tag:GetResources'],
   },
   {
     category: 'topic',
@@ -187,7 +188,7 @@ export const CATEGORIES: readonly CategorySpec[] = [
     reads: ['topics', 'subscriptions', 'alarms'],
     markStore: 'table',
     deleteAction: 'delete-topic',
-    lookupPermissions: ['sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
+    lookupPermissions: ['tag:GetResources', 'sns:ListSubscriptionsByTopic'],
   },
   {
     category: 'subscription',
