@@ -26,21 +26,10 @@ import {
   tagsOf,
 } from '../support/ec2';
 import { useMoto } from '../support/moto';
+import { blogPolicy } from '../support/builders';
 
-const policyText = (strategy: string) => `
-version: 1
-notifications: { emails: [ops@example.com] }
-targets:
-  - name: blog
-    instance: { tags: { Name: wordpress } }
-    scaleUp:
-      when: { metric: CPUUtilization, above: 70, forMinutes: 5 }
-      ladder: [t2.micro, t2.small, t2.medium]
-      strategy: ${strategy}
-    scaleDown:
-      when: { metric: CPUUtilization, below: 30, forMinutes: 30 }
-    cooldownMinutes: 15
-`;
+const policyText = (strategy: string) =>
+  blogPolicy(`      ladder: [t2.micro, t2.small, t2.medium]\n      strategy: ${strategy}`);
 
 const STEPS = {
   'blue-green': [

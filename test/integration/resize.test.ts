@@ -20,22 +20,11 @@ import {
   tagsOf,
 } from '../support/ec2';
 import { useMoto } from '../support/moto';
+import { blogPolicy } from '../support/builders';
 
 const invoke = (event: unknown) => handler(event, lambdaContext as Context as Parameters<typeof handler>[1]);
 
-const policy = (scaleUp: string) => `
-version: 1
-notifications: { emails: [ops@example.com] }
-targets:
-  - name: blog
-    instance: { tags: { Name: wordpress } }
-    scaleUp:
-      when: { metric: CPUUtilization, above: 70, forMinutes: 5 }
-${scaleUp}
-    scaleDown:
-      when: { metric: CPUUtilization, below: 30, forMinutes: 30 }
-    cooldownMinutes: 15
-`;
+const policy = blogPolicy;
 const BLUE_GREEN = '      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: blue-green';
 const IN_PLACE = '      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: in-place';
 

@@ -2,6 +2,7 @@
 import type { AlarmTrigger } from '../../lib/events/trigger';
 import type { AutoScalingSnapshot, TargetRecord } from '../../lib/model/snapshot';
 import type { AutoScalingTarget, ScalingRule } from '../../lib/policy/policy';
+import { PolicyError } from '../../lib/errors';
 import { parsePolicy } from '../../lib/policy/load';
 
 export const SEED_POLICY = `
@@ -68,3 +69,29 @@ export const rules = (target: AutoScalingTarget): { high: ScalingRule; low: Scal
   high: target.scaleOut!,
   low: target.scaleIn!,
 });
+
+/** The problems a policy text is rejected with (fails the test if it is accepted). */
+export function issuesOf(text: string): string[] {
+  try {
+    parsePolicy(text, 'p.yml');
+  } catch (error) {
+    if (error instanceof PolicyError) return [...error.issues];
+    throw error;
+  }
+  throw new Error('expected the policy to be rejected');
+}
+
+/** The issue's `blog` instance target (Name=wordpress), with the given scaleUp lines (ladder, strategy…). */
+export const blogPolicy = (scaleUp: string) => `
+version: 1
+notifications: { emails: [ops@example.com] }
+targets:
+  - name: blog
+    instance: { tags: { Name: wordpress } }
+    scaleUp:
+      when: { metric: CPUUtilization, above: 70, forMinutes: 5 }
+${scaleUp}
+    scaleDown:
+      when: { metric: CPUUtilization, below: 30, forMinutes: 30 }
+    cooldownMinutes: 15
+`;

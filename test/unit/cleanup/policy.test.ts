@@ -1,7 +1,7 @@
 /** The `cleanup:` block: the issue's block accepted as it is, defaults, and errors naming their field. */
-import { PolicyError } from '../../../lib/errors';
 import { parsePolicy } from '../../../lib/policy/load';
 import { CLEANUP_DEFAULTS, defaultCleanupPolicy } from '../../../lib/policy/cleanup';
+import { issuesOf } from '../../support/builders';
 
 const ISSUE_BLOCK = `
 version: 1
@@ -13,16 +13,6 @@ cleanup:
   minAgeDays: { volumes: 7, snapshots: 30, images: 30, alarms: 7, autoScalingGroups: 7 }
   exclude: { tags: { Environment: prod } }
 `;
-
-function issuesOf(text: string): string[] {
-  try {
-    parsePolicy(text, 'p.yml');
-  } catch (error) {
-    if (error instanceof PolicyError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the policy to be rejected');
-}
 
 describe('the issue’s cleanup block', () => {
   it('is accepted as it is and means what it says', () => {

@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PolicyError } from '../../../lib/errors';
 import { parsePolicy, loadPolicy } from '../../../lib/policy/load';
 import { policyJsonSchema } from '../../../lib/policy/json-schema';
-import { SEED_POLICY } from '../../support/builders';
+import { SEED_POLICY, issuesOf } from '../../support/builders';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-function issuesOf(text: string): string[] {
-  try {
-    parsePolicy(text, 'p.yml');
-  } catch (error) {
-    if (error instanceof PolicyError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected the policy to be rejected');
-}
 
 describe('the seed policy', () => {
   it('is accepted as it is and means what it says', () => {
