@@ -22,6 +22,7 @@ export const FUNCTIONS = {
 const ESBUILD = {
   bundle: true,
   minify: true,
+  keepNames: true,
   sourcemap: false,
   target: 'node22',
   platform: 'node',

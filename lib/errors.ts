@@ -6,16 +6,20 @@
  * bad input never becomes good by retrying; throttling and transient AWS faults may.
  */
 export class AutopilotError extends Error {
+  // A literal, not `new.target.name`: minifying renames classes, and the logs and Lambda's errorType
+  // would then say "t". Every subclass declares its own name the same way.
+  override readonly name: string = 'AutopilotError';
   readonly retryable: boolean = false;
 
+  // Only to make the message required (Error's is optional).
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** Input that can never be processed as given: a malformed event, an invalid policy, an unknown flag. */
 export class ValidationError extends AutopilotError {
+  override readonly name = 'ValidationError';
   /** The dotted path of the offending field, e.g. `Records[0].Sns.Message.NewStateValue`. */
   readonly field: string;
 
@@ -27,6 +31,7 @@ export class ValidationError extends AutopilotError {
 
 /** The policy file is missing, unreadable or invalid; `issues` lists every problem found. */
 export class PolicyError extends AutopilotError {
+  override readonly name = 'PolicyError';
   readonly file: string;
   readonly issues: readonly string[];
 
@@ -42,6 +47,7 @@ export class PolicyError extends AutopilotError {
 
 /** A call to AWS failed. Throttling and 5xx faults are retryable; access denied and bad requests are not. */
 export class AwsCallError extends AutopilotError {
+  override readonly name = 'AwsCallError';
   override readonly retryable: boolean;
   readonly operation: string;
   readonly code: string;
@@ -62,6 +68,7 @@ export class AwsCallError extends AutopilotError {
 
 /** An action failed while being applied; what was already done is in `completed`. */
 export class ActionFailedError extends AutopilotError {
+  override readonly name = 'ActionFailedError';
   readonly actionType: string;
 
   constructor(actionType: string, message: string, options?: { cause?: unknown }) {

@@ -11,6 +11,8 @@ export function buildCli() {
     entryPoints: [join(root, 'lib/cli/entry.ts')],
     outfile: join(root, 'dist/cli.js'),
     bundle: true,
+    // Not minified, but bundling still renames clashing names (ValidationError2); keep them as written.
+    keepNames: true,
     platform: 'node',
     target: 'node22',
     format: 'cjs',

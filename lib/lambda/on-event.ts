@@ -12,6 +12,7 @@ export interface OnEventResult {
 }
 
 export class RetryableFailureError extends AutopilotError {
+  override readonly name = 'RetryableFailureError';
   override readonly retryable = true;
 }
 

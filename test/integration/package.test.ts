@@ -1,17 +1,19 @@
 /**
  * `serverless package` (offline, no credentials), then: one IAM role per function granting exactly what
  * the permissions registry declares for it, and the packaged on-event bundle (ES module chunks, the
- * inlined policy) run as Lambda would run it, against moto.
+ * inlined policy) run as Lambda would run it, against moto: an alarm that scales, and a malformed event
+ * whose error must keep its name through minification.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StateValue } from '@aws-sdk/client-cloudwatch';
 import { FUNCTION_NEEDS, functionPermissions } from '../../lib/model/permissions';
-import { fireAlarm } from '../../lib/local/alarm-event';
+import { alarmSnsMessage, fireAlarm, snsEvent } from '../../lib/local/alarm-event';
 import { createGroup, desiredCapacity } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
-import { deploy } from '../support/fleet';
+import { deploy, type Deployed } from '../support/fleet';
 import { awsEnv, useMoto } from '../support/moto';
 
 const ROOT = join(__dirname, '..', '..');
@@ -138,28 +140,34 @@ describe('the resize state machine', () => {
 });
 
 describe('the packaged on-event bundle, run as Lambda runs it', () => {
-  it('scales web-asg 1 → 3 on a high alarm and e-mails once', async () => {
-    const endpoint = await useMoto();
-    // The bundle carries the repository's autopilot.yml (the seed policy), inlined at package time.
-    const env = await deploy(readFileSync(join(ROOT, 'autopilot.yml'), 'utf8'), 'packaged');
-    await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
-    const event = await fireAlarm(
-      env.aws,
-      'autopilot-web-high',
-      [91, 88, 86, 90, 87],
-      env.deployment.alarmTopicArn,
-    );
+  let endpoint: string;
+  let env: Deployed;
+  let driver: string;
+  const dir = join(out, 'onEvent');
 
-    const dir = join(out, 'onEvent');
+  beforeAll(async () => {
+    endpoint = await useMoto();
+    // The bundle carries the repository's autopilot.yml (the seed policy), inlined at package time.
+    env = await deploy(readFileSync(join(ROOT, 'autopilot.yml'), 'utf8'), 'packaged');
     execFileSync('python3', ['-m', 'zipfile', '-e', join(out, 'onEvent.zip'), dir]);
-    const driver = join(out, 'invoke.mjs');
+    driver = join(out, 'invoke.mjs');
+    // A rejected handler is reported as Lambda's runtime reports it: errorType is the error's name.
     writeFileSync(
       driver,
       `const { handler } = await import(${JSON.stringify(join(dir, 'functions', 'on-event.mjs'))});\n` +
-        `const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'r', functionName: 'onEvent' });\n` +
-        `process.stdout.write(JSON.stringify(result));\n`,
+        `try {\n` +
+        `  const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'r', functionName: 'onEvent' });\n` +
+        `  process.stdout.write(JSON.stringify(result));\n` +
+        `} catch (e) {\n` +
+        `  process.stdout.write(JSON.stringify({ errorType: e.name, errorMessage: e.message }));\n` +
+        `  process.exitCode = 1;\n` +
+        `}\n`,
     );
-    const run = spawnSync(process.execPath, [driver], {
+  }, 60_000);
+
+  /** One invocation in a fresh process (a cold start), with the environment serverless.yml gives it. */
+  const invoke = (event: unknown) =>
+    spawnSync(process.execPath, [driver], {
       encoding: 'utf8',
       cwd: dir,
       env: {
@@ -173,6 +181,17 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
         EVENT: JSON.stringify(event),
       },
     });
+
+  it('scales web-asg 1 → 3 on a high alarm and e-mails once', async () => {
+    await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
+    const event = await fireAlarm(
+      env.aws,
+      'autopilot-web-high',
+      [91, 88, 86, 90, 87],
+      env.deployment.alarmTopicArn,
+    );
+
+    const run = invoke(event);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       triggers: 1,
@@ -183,5 +202,49 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
     expect((await sentMessages(endpoint, env.deployment.notifyTopicArn)).map((m) => m.subject)).toEqual([
       '[ec2-autopilot] web: scaled web-asg out 1 → 3',
     ]);
+  }, 60_000);
+
+  // The bundle is minified: without keepNames (and a literal name on each error class) the log and
+  // Lambda's errorType said "o" (a minified class name) instead of ValidationError.
+  it('logs a malformed event as a ValidationError naming its field, and fails under that name', async () => {
+    const sent = (await sentMessages(endpoint, env.deployment.notifyTopicArn)).length;
+    const message = alarmSnsMessage(
+      {
+        AlarmName: 'autopilot-web-high',
+        AlarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:autopilot-web-high',
+        StateValue: 'WARNING' as StateValue,
+        StateReason: 'Threshold Crossed',
+        MetricName: 'CPUUtilization',
+        Namespace: 'AWS/EC2',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 80,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+      'us-east-1',
+    );
+
+    const run = invoke(snsEvent(env.deployment.alarmTopicArn, message, 'ALARM: "autopilot-web-high"'));
+    const field = 'Records[0].Sns.Message.NewStateValue';
+    const logged = run.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        error: 'ValidationError',
+        field,
+        message: `${field}: expected one of OK, ALARM, INSUFFICIENT_DATA`,
+        retryable: false,
+        requestId: 'r',
+      }),
+    ]);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      errorType: 'ValidationError',
+      errorMessage: `${field}: expected one of OK, ALARM, INSUFFICIENT_DATA`,
+    });
+    expect(await sentMessages(endpoint, env.deployment.notifyTopicArn)).toHaveLength(sent);
   }, 60_000);
 });

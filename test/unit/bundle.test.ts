@@ -39,6 +39,10 @@ function staticInputs(metafile: Metafile, entry: string): { bytes: number; input
   };
 }
 
+it('keeps names while minifying: logs, stack traces and errorType name classes as written', () => {
+  expect(options).toMatchObject({ minify: true, keepNames: true });
+});
+
 describe.each(Object.entries(config.functions))('%s', (name, fn) => {
   it('loads no AWS client, no workflow interpreter and no YAML parser at cold start', async () => {
     const entry = join(ROOT, `${fn.handler.replace(/\.handler$/, '')}.ts`);
