@@ -3,7 +3,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmDefinition } from '../model/action';
 import type { ObservedAlarm } from '../model/snapshot';
 import { TAGS } from '../model/tags';
-import { call } from './call';
+import { call, viaCall } from './call';
 import type { AwsClients } from './clients';
 
 function observed(a: MetricAlarm, managed: boolean): ObservedAlarm {
@@ -49,21 +49,11 @@ export class AlarmsAdapter {
   ): Promise<ObservedAlarm[]> {
     const { client, sdk } = await this.aws.cloudWatch();
     const alarms: MetricAlarm[] = [];
-    let NextToken: string | undefined;
-    do {
-      const out = await call('DescribeAlarms', () =>
-        client.send(
-          new sdk.DescribeAlarmsCommand({
-            AlarmNamePrefix: prefix,
-            AlarmTypes: ['MetricAlarm'],
-            MaxRecords: 100,
-            NextToken,
-          }),
-        ),
-      );
-      alarms.push(...(out.MetricAlarms ?? []));
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const pages = sdk.paginateDescribeAlarms(
+      { client: viaCall(client, 'DescribeAlarms') },
+      { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 },
+    );
+    for await (const out of pages) alarms.push(...(out.MetricAlarms ?? []));
     const result: ObservedAlarm[] = [];
     for (const a of alarms) {
       let managed = false;

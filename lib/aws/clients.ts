@@ -2,7 +2,11 @@
  * The one place that makes AWS SDK clients. Each client's module is imported on first use, not at load:
  * a Lambda cold start pays only for the clients its path needs (an ignored event loads none; the EC2
  * client, the heaviest, loads only where an instance is touched). Region and endpoint come from the
- * standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS`) unless given here.
+ * standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL`) unless given here.
+ *
+ * Every client makes one attempt per request: retrying is the one retry policy's job (./retry.ts, applied
+ * by `call`), and the SDK's standard mode underneath it would multiply the attempts. `AWS_MAX_ATTEMPTS`
+ * therefore changes nothing.
  */
 import type * as AutoScaling from '@aws-sdk/client-auto-scaling';
 import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
@@ -17,6 +21,10 @@ export interface ClientOptions {
   region?: string;
   /** Overrides `AWS_ENDPOINT_URL` (tests, local emulators). */
   endpoint?: string;
+  /**
+   * The SDK's own attempts per request, under the retry policy's: leave it at 1, or each retried call
+   * costs this many requests per attempt. @default 1
+   */
   maxAttempts?: number;
 }
 
@@ -47,7 +55,7 @@ export class AwsClients {
     return {
       region: this.region,
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-      ...(this.options.maxAttempts ? { maxAttempts: this.options.maxAttempts } : {}),
+      maxAttempts: this.options.maxAttempts ?? 1,
     };
   }
 

@@ -5,7 +5,7 @@
  * the same names serverless.yml uses) and, in commands that change things, creates what is missing so
  * that it also works in an account where nothing was deployed.
  */
-import { call, isAwsCode } from './call';
+import { call, isAwsCode, viaCall } from './call';
 import type { AwsClients } from './clients';
 
 export interface Deployment {
@@ -101,15 +101,13 @@ export async function ensureEmailSubscriptions(
   if (emails.length === 0) return [];
   const { client, sdk } = await aws.sns();
   const existing = new Set<string>();
-  let NextToken: string | undefined;
-  do {
-    const out = await call('ListSubscriptionsByTopic', () =>
-      client.send(new sdk.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken })),
-    );
+  const pages = sdk.paginateListSubscriptionsByTopic(
+    { client: viaCall(client, 'ListSubscriptionsByTopic') },
+    { TopicArn: topicArn },
+  );
+  for await (const out of pages)
     for (const s of out.Subscriptions ?? [])
       if (s.Protocol === 'email' && s.Endpoint) existing.add(s.Endpoint.toLowerCase());
-    NextToken = out.NextToken;
-  } while (NextToken);
   const added: string[] = [];
   for (const email of emails) {
     if (existing.has(email.toLowerCase())) continue;

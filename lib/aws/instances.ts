@@ -4,7 +4,7 @@
 import type { Instance, InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import type { ElasticIp, InstanceFacts, InstanceTypeFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
-import { call } from './call';
+import { call, viaCall } from './call';
 import type { AwsClients } from './clients';
 
 export type InstanceSelector = { id: string } | { tags: Record<string, string> };
@@ -74,20 +74,13 @@ export class InstancesAdapter {
   }): Promise<Instance[]> {
     const { client, sdk } = await this.aws.ec2();
     const instances: Instance[] = [];
-    let NextToken: string | undefined;
-    do {
-      const out = await call('DescribeInstances', () =>
-        client.send(
-          new sdk.DescribeInstancesCommand({
-            ...input,
-            ...(input.InstanceIds ? {} : { MaxResults: 1000 }),
-            NextToken,
-          }),
-        ),
-      );
+    // MaxResults cannot be combined with InstanceIds.
+    const pages = sdk.paginateDescribeInstances(
+      { client: viaCall(client, 'DescribeInstances') },
+      { ...input, ...(input.InstanceIds ? {} : { MaxResults: 1000 }) },
+    );
+    for await (const out of pages)
       for (const r of out.Reservations ?? []) instances.push(...(r.Instances ?? []));
-      NextToken = out.NextToken;
-    } while (NextToken);
     return instances;
   }
 

@@ -3,7 +3,7 @@
  * `lib/pricing/on-demand.ts` (`autopilot prices --refresh`). Linux, shared tenancy, no pre-installed
  * software, the capacity people actually run ("Used").
  */
-import { call } from './call';
+import { viaCall } from './call';
 import type { AwsClients } from './clients';
 
 interface PriceListItem {
@@ -37,27 +37,27 @@ export async function livePrices(
   const prices = new Map<string, number | undefined>();
   for (const type of types) {
     const match = (Field: string, Value: string) => ({ Type: 'TERM_MATCH' as const, Field, Value });
-    const out = await call('GetProducts', () =>
-      client.send(
-        new sdk.GetProductsCommand({
-          ServiceCode: 'AmazonEC2',
-          Filters: [
-            match('instanceType', type),
-            match('regionCode', region),
-            match('operatingSystem', 'Linux'),
-            match('tenancy', 'Shared'),
-            match('preInstalledSw', 'NA'),
-            match('capacitystatus', 'Used'),
-          ],
-          MaxResults: 10,
-        }),
-      ),
+    // Every page: a type with more matching documents than one page holds must not be priced from part.
+    const pages = sdk.paginateGetProducts(
+      { client: viaCall(client, 'GetProducts') },
+      {
+        ServiceCode: 'AmazonEC2',
+        Filters: [
+          match('instanceType', type),
+          match('regionCode', region),
+          match('operatingSystem', 'Linux'),
+          match('tenancy', 'Shared'),
+          match('preInstalledSw', 'NA'),
+          match('capacitystatus', 'Used'),
+        ],
+        MaxResults: 10,
+      },
     );
-    const documents: unknown[] = Array.isArray(out.PriceList)
-      ? out.PriceList
-      : out.PriceList
-        ? [out.PriceList]
-        : [];
+    const documents: unknown[] = [];
+    for await (const out of pages)
+      documents.push(
+        ...(Array.isArray(out.PriceList) ? out.PriceList : out.PriceList ? [out.PriceList] : []),
+      );
     const found = documents.map(hourlyFromPriceList).filter((p): p is number => p !== undefined);
     prices.set(type, found.length > 0 ? Math.min(...found) : undefined);
   }

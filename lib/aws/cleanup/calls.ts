@@ -1,15 +1,15 @@
 /**
  * Every AWS call of a cleanup run goes through here: it is counted (by purpose and operation, so the
- * bench and the report can set the calls made against the minimum), retried with exponential backoff
- * and full jitter when AWS throttles it, and paginated at the page size the caller asks for.
+ * bench and the report can set the calls made against the minimum), made through the one call wrapper
+ * and its retry policy (../call.ts, ../retry.ts), and paginated through the SDK's paginators at the page
+ * size the caller asks for.
  *
- * The SDK's standard retry mode has already retried a throttled call a few times by the time it fails;
- * a scan of thousands of resources can still meet a longer burst, and one failed page voids the whole
- * run (it acts on nothing), so a throttled page is tried again here a few more times before giving up.
+ * A scan of thousands of resources can meet a long burst of throttling, and one failed page voids the
+ * whole run (it acts on nothing), so each page is retried like any call; every attempt is counted.
  */
-import { AwsCallError } from '../../errors';
-import { call } from '../call';
+import { call, wrapSend } from '../call';
 import type { AwsClients } from '../clients';
+import type { RetryPolicy } from '../retry';
 
 /** Why a call was made: a bulk describe of a part, a lookup of suspects, a re-verification, a change. */
 export type Purpose = 'scan' | 'lookup' | 'verify' | 'act';
@@ -63,64 +63,61 @@ export interface CleanupIo {
   progress?: (p: Progress) => void;
   /** Injected in tests so that backoff does not slow them down. */
   sleep?: (ms: number) => Promise<void>;
-  retry?: { attempts: number; baseMs: number; maxMs: number };
+  /** The retry policy's parameters for this run (default: `DEFAULT_RETRY`, as every call). */
+  retry?: RetryPolicy;
 }
 
-const DEFAULT_RETRY = { attempts: 5, baseMs: 250, maxMs: 8_000 };
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Throttling only: a 5xx is retried by the SDK already, and an emulator's "not implemented" (HTTP 500)
- * must fail at once.
- */
-const THROTTLED = /Throttl|RequestLimitExceeded|TooManyRequests|SlowDown|PriorRequestNotComplete/;
-const isThrottled = (error: unknown): boolean => error instanceof AwsCallError && THROTTLED.test(error.code);
-
-/** One call: counted, and retried with backoff while AWS throttles it. */
-export async function send<T>(
+/** One call: counted (each attempt), mapped and retried by the one call wrapper. */
+export function send<T>(
   io: CleanupIo,
   purpose: Purpose,
   subject: string,
   operation: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const retry = io.retry ?? DEFAULT_RETRY;
-  const sleep = io.sleep ?? realSleep;
-  for (let attempt = 1; ; attempt += 1) {
-    io.log.record(purpose, subject, operation, attempt > 1);
-    try {
-      return await call(operation, fn);
-    } catch (error) {
-      if (attempt >= retry.attempts || !isThrottled(error)) throw error;
-      // Full jitter: retries of parallel scans spread out instead of hitting AWS together again.
-      const ceiling = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1));
-      await sleep(Math.random() * ceiling);
-    }
-  }
+  return call(operation, fn, {
+    ...(io.retry ? { retry: io.retry } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+    onAttempt: (attempt) => io.log.record(purpose, subject, operation, attempt > 1),
+  });
 }
 
+type Client = { send: (...args: never[]) => unknown };
+
+/** `client` for an SDK paginator: each page's request is one `send` (counted, retried). */
+export const counted = <C extends Client>(
+  io: CleanupIo,
+  purpose: Purpose,
+  subject: string,
+  operation: string,
+  client: C,
+): C => wrapSend(client, (fn) => send(io, purpose, subject, operation, fn));
+
 /**
- * Every page of a paginated describe. `page(token)` makes one request and returns its items and the
- * next token; an absent or empty token ends the listing.
+ * Every resource of a listing, through the SDK's paginator: `pages(client)` starts it with a client whose
+ * requests are counted scan calls, `items(page)` picks a page's resources. A page that fails for good
+ * fails the whole listing: a partial inventory would make resources that are in use look orphaned.
  */
-export async function paginate<T>(
+export async function paginate<C extends Client, P, T>(
   io: CleanupIo,
   region: string,
   part: string,
   operation: string,
-  page: (token: string | undefined) => Promise<{ items: T[]; next?: string | undefined }>,
+  client: C,
+  pages: (client: C) => AsyncIterable<P>,
+  items: (page: P) => T[],
 ): Promise<T[]> {
   const all: T[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const out = await send(io, 'scan', part, operation, () => page(token));
-    all.push(...out.items);
-    pages += 1;
-    token = out.next || undefined;
-    io.progress?.({ region, part, count: all.length, pages, done: !token });
-  } while (token);
+  let n = 0;
+  const pager = pages(counted(io, 'scan', part, operation, client))[Symbol.asyncIterator]();
+  // A page is reported once the next one is known (or known not to exist), so the last one says `done`.
+  for (let page = await pager.next(); !page.done;) {
+    all.push(...items(page.value));
+    n += 1;
+    const next = await pager.next();
+    io.progress?.({ region, part, count: all.length, pages: n, done: Boolean(next.done) });
+    page = next;
+  }
   return all;
 }
 

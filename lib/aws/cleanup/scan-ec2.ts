@@ -34,11 +34,18 @@ const ec2 = (io: CleanupIo, region: string) => io.clients(region).ec2();
 
 export async function describeAddresses(io: CleanupIo, region: string): Promise<AddressFacts[]> {
   const { client, sdk } = await ec2(io, region);
-  // DescribeAddresses is not paginated: one call returns every address of the region.
-  return paginate(io, region, 'addresses', 'DescribeAddresses', async () => {
-    const out = await client.send(new sdk.DescribeAddressesCommand({}));
-    return {
-      items: (out.Addresses ?? [])
+  // DescribeAddresses is not paginated (no paginator): one call returns every address of the region.
+  return paginate(
+    io,
+    region,
+    'addresses',
+    'DescribeAddresses',
+    client,
+    async function* (c) {
+      yield await c.send(new sdk.DescribeAddressesCommand({}));
+    },
+    (out) =>
+      (out.Addresses ?? [])
         .filter((a) => a.AllocationId)
         .map((a) => ({
           allocationId: a.AllocationId!,
@@ -48,8 +55,7 @@ export async function describeAddresses(io: CleanupIo, region: string): Promise<
           ...(a.NetworkInterfaceId ? { networkInterfaceId: a.NetworkInterfaceId } : {}),
           tags: tagMap(a.Tags),
         })),
-    };
-  });
+  );
 }
 
 const volumeFacts = (v: Volume): VolumeFacts => ({
@@ -67,10 +73,15 @@ const volumeFacts = (v: Volume): VolumeFacts => ({
 /** Every volume (the snapshot and alarm rules need to know which exist, not only the idle ones). */
 export async function describeVolumes(io: CleanupIo, region: string): Promise<VolumeFacts[]> {
   const { client, sdk } = await ec2(io, region);
-  return paginate(io, region, 'volumes', 'DescribeVolumes', async (NextToken) => {
-    const out = await client.send(new sdk.DescribeVolumesCommand({ MaxResults: PAGE.volumes, NextToken }));
-    return { items: (out.Volumes ?? []).map(volumeFacts), next: out.NextToken };
-  });
+  return paginate(
+    io,
+    region,
+    'volumes',
+    'DescribeVolumes',
+    client,
+    (c) => sdk.paginateDescribeVolumes({ client: c }, { MaxResults: PAGE.volumes }),
+    (out) => (out.Volumes ?? []).map(volumeFacts),
+  );
 }
 
 const snapshotFacts = (s: Snapshot): SnapshotFacts => ({
@@ -96,17 +107,23 @@ export async function describeSnapshots(
   accountId: string | undefined,
 ): Promise<SnapshotFacts[]> {
   const { client, sdk } = await ec2(io, region);
-  const all = await paginate(io, region, 'snapshots', 'DescribeSnapshots', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeSnapshotsCommand({
-        OwnerIds: ['self'],
-        ...(accountId ? { Filters: [{ Name: 'owner-id', Values: [accountId] }] } : {}),
-        MaxResults: PAGE.snapshots,
-        NextToken,
-      }),
-    );
-    return { items: (out.Snapshots ?? []).map(snapshotFacts), next: out.NextToken };
-  });
+  const all = await paginate(
+    io,
+    region,
+    'snapshots',
+    'DescribeSnapshots',
+    client,
+    (c) =>
+      sdk.paginateDescribeSnapshots(
+        { client: c },
+        {
+          OwnerIds: ['self'],
+          ...(accountId ? { Filters: [{ Name: 'owner-id', Values: [accountId] }] } : {}),
+          MaxResults: PAGE.snapshots,
+        },
+      ),
+    (out) => (out.Snapshots ?? []).map(snapshotFacts),
+  );
   return accountId ? all.filter((s) => !s.ownerId || s.ownerId === accountId) : all;
 }
 
@@ -129,18 +146,19 @@ const imageFacts = (i: Image): ImageFacts => ({
  */
 export async function describeImages(io: CleanupIo, region: string): Promise<ImageFacts[]> {
   const { client, sdk } = await ec2(io, region);
-  return paginate(io, region, 'images', 'DescribeImages', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeImagesCommand({
-        Owners: ['self'],
-        IncludeDeprecated: true,
-        IncludeDisabled: true,
-        MaxResults: PAGE.images,
-        NextToken,
-      }),
-    );
-    return { items: (out.Images ?? []).map(imageFacts), next: out.NextToken };
-  });
+  return paginate(
+    io,
+    region,
+    'images',
+    'DescribeImages',
+    client,
+    (c) =>
+      sdk.paginateDescribeImages(
+        { client: c },
+        { Owners: ['self'], IncludeDeprecated: true, IncludeDisabled: true, MaxResults: PAGE.images },
+      ),
+    (out) => (out.Images ?? []).map(imageFacts),
+  );
 }
 
 /** `User initiated (2026-10-01 12:00:00 GMT)` → `2026-10-01T12:00:00Z` (moto writes UTC for GMT). */
@@ -175,20 +193,22 @@ export async function describeInstances(
 ): Promise<{ instances: InstanceRecord[]; accountId?: string }> {
   const { client, sdk } = await ec2(io, region);
   let accountId: string | undefined;
-  const instances = await paginate(io, region, 'instances', 'DescribeInstances', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeInstancesCommand({
-        Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }],
-        MaxResults: PAGE.instances,
-        NextToken,
-      }),
-    );
-    accountId ??= out.Reservations?.find((r) => r.OwnerId)?.OwnerId;
-    return {
-      items: (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(instanceRecord)),
-      next: out.NextToken,
-    };
-  });
+  const instances = await paginate(
+    io,
+    region,
+    'instances',
+    'DescribeInstances',
+    client,
+    (c) =>
+      sdk.paginateDescribeInstances(
+        { client: c },
+        { Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }], MaxResults: PAGE.instances },
+      ),
+    (out) => {
+      accountId ??= out.Reservations?.find((r) => r.OwnerId)?.OwnerId;
+      return (out.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map(instanceRecord));
+    },
+  );
   return {
     instances: instances.filter((i) => LIVE_STATES.includes(i.state)),
     ...(accountId ? { accountId } : {}),
@@ -206,12 +226,9 @@ export async function describeLaunchTemplates(io: CleanupIo, region: string): Pr
     region,
     'launchTemplates',
     'DescribeLaunchTemplates',
-    async (NextToken) => {
-      const out = await client.send(
-        new sdk.DescribeLaunchTemplatesCommand({ MaxResults: PAGE.launchTemplates, NextToken }),
-      );
-      return { items: out.LaunchTemplates ?? [], next: out.NextToken };
-    },
+    client,
+    (c) => sdk.paginateDescribeLaunchTemplates({ client: c }, { MaxResults: PAGE.launchTemplates }),
+    (out) => out.LaunchTemplates ?? [],
   );
   return mapLimit(templates, 8, async (t) => {
     const versions = await paginate(
@@ -219,16 +236,13 @@ export async function describeLaunchTemplates(io: CleanupIo, region: string): Pr
       region,
       'launchTemplates',
       'DescribeLaunchTemplateVersions',
-      async (NextToken) => {
-        const out = await client.send(
-          new sdk.DescribeLaunchTemplateVersionsCommand({
-            LaunchTemplateId: t.LaunchTemplateId,
-            MaxResults: PAGE.launchTemplateVersions,
-            NextToken,
-          }),
-        );
-        return { items: out.LaunchTemplateVersions ?? [], next: out.NextToken };
-      },
+      client,
+      (c) =>
+        sdk.paginateDescribeLaunchTemplateVersions(
+          { client: c },
+          { LaunchTemplateId: t.LaunchTemplateId, MaxResults: PAGE.launchTemplateVersions },
+        ),
+      (out) => out.LaunchTemplateVersions ?? [],
     );
     return {
       id: t.LaunchTemplateId ?? '',

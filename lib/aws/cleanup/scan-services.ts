@@ -16,7 +16,7 @@ import type {
 } from '../../model/inventory';
 import { parseArn, tagMap } from '../../plan/cleanup/facts';
 import { AwsCallError } from '../../errors';
-import { mapLimit, paginate, send, type CleanupIo } from './calls';
+import { counted, mapLimit, paginate, send, type CleanupIo } from './calls';
 
 /** Largest page each listing accepts (ListTopics and ListSubscriptions have a fixed page of 100). */
 export const SERVICE_PAGE = { groups: 100, launchConfigurations: 100, alarms: 100, scheduledActions: 100 };
@@ -59,12 +59,15 @@ export const groupFacts = (g: AutoScalingGroup): GroupFacts => ({
 
 export async function describeGroups(io: CleanupIo, region: string): Promise<GroupFacts[]> {
   const { client, sdk } = await io.clients(region).autoScaling();
-  return paginate(io, region, 'groups', 'DescribeAutoScalingGroups', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeAutoScalingGroupsCommand({ MaxRecords: SERVICE_PAGE.groups, NextToken }),
-    );
-    return { items: (out.AutoScalingGroups ?? []).map(groupFacts), next: out.NextToken };
-  });
+  return paginate(
+    io,
+    region,
+    'groups',
+    'DescribeAutoScalingGroups',
+    client,
+    (c) => sdk.paginateDescribeAutoScalingGroups({ client: c }, { MaxRecords: SERVICE_PAGE.groups }),
+    (out) => (out.AutoScalingGroups ?? []).map(groupFacts),
+  );
 }
 
 export async function describeLaunchConfigurations(
@@ -72,22 +75,24 @@ export async function describeLaunchConfigurations(
   region: string,
 ): Promise<LaunchConfigurationFacts[]> {
   const { client, sdk } = await io.clients(region).autoScaling();
-  return paginate(io, region, 'launchConfigurations', 'DescribeLaunchConfigurations', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeLaunchConfigurationsCommand({
-        MaxRecords: SERVICE_PAGE.launchConfigurations,
-        NextToken,
-      }),
-    );
-    return {
-      items: (out.LaunchConfigurations ?? []).map((c) => ({
+  return paginate(
+    io,
+    region,
+    'launchConfigurations',
+    'DescribeLaunchConfigurations',
+    client,
+    (c) =>
+      sdk.paginateDescribeLaunchConfigurations(
+        { client: c },
+        { MaxRecords: SERVICE_PAGE.launchConfigurations },
+      ),
+    (out) =>
+      (out.LaunchConfigurations ?? []).map((c) => ({
         name: c.LaunchConfigurationName ?? '',
         ...(c.ImageId ? { imageId: c.ImageId } : {}),
         ...(c.CreatedTime ? { createdAt: c.CreatedTime.toISOString() } : {}),
       })),
-      next: out.NextToken,
-    };
-  });
+  );
 }
 
 /**
@@ -108,17 +113,13 @@ export async function groupActivity(
     return (a?.EndTime ?? a?.StartTime)?.toISOString();
   });
   const scheduled = new Set<string>();
-  let NextToken: string | undefined;
-  do {
-    const out = await send(io, 'lookup', 'group-activity', 'DescribeScheduledActions', () =>
-      client.send(
-        new sdk.DescribeScheduledActionsCommand({ MaxRecords: SERVICE_PAGE.scheduledActions, NextToken }),
-      ),
-    );
+  const pages = sdk.paginateDescribeScheduledActions(
+    { client: counted(io, 'lookup', 'group-activity', 'DescribeScheduledActions', client) },
+    { MaxRecords: SERVICE_PAGE.scheduledActions },
+  );
+  for await (const out of pages)
     for (const s of out.ScheduledUpdateGroupActions ?? [])
       if (s.AutoScalingGroupName) scheduled.add(s.AutoScalingGroupName);
-    NextToken = out.NextToken;
-  } while (NextToken);
   const activity: Record<string, string> = {};
   names.forEach((n, i) => {
     if (latest[i]) activity[n] = latest[i]!;
@@ -152,16 +153,19 @@ const alarmFacts = (a: MetricAlarm): AlarmFacts => {
 /** Metric alarms (composite alarms watch other alarms, not resources). */
 export async function describeAlarms(io: CleanupIo, region: string): Promise<AlarmFacts[]> {
   const { client, sdk } = await io.clients(region).cloudWatch();
-  return paginate(io, region, 'alarms', 'DescribeAlarms', async (NextToken) => {
-    const out = await client.send(
-      new sdk.DescribeAlarmsCommand({
-        AlarmTypes: ['MetricAlarm'],
-        MaxRecords: SERVICE_PAGE.alarms,
-        NextToken,
-      }),
-    );
-    return { items: (out.MetricAlarms ?? []).map(alarmFacts), next: out.NextToken };
-  });
+  return paginate(
+    io,
+    region,
+    'alarms',
+    'DescribeAlarms',
+    client,
+    (c) =>
+      sdk.paginateDescribeAlarms(
+        { client: c },
+        { AlarmTypes: ['MetricAlarm'], MaxRecords: SERVICE_PAGE.alarms },
+      ),
+    (out) => (out.MetricAlarms ?? []).map(alarmFacts),
+  );
 }
 
 /**
@@ -177,19 +181,13 @@ async function tagsOf(
 ): Promise<Record<string, Tags>> {
   const { client, sdk } = await io.clients(region).tagging();
   const found: Record<string, Tags> = Object.fromEntries(arns.map((arn) => [arn, {}]));
+  const pager = counted(io, 'lookup', subject, 'GetResources', client);
   for (let i = 0; i < arns.length; i += TAGGING_ARNS_PER_CALL) {
     const ResourceARNList = arns.slice(i, i + TAGGING_ARNS_PER_CALL);
-    let PaginationToken: string | undefined;
-    do {
-      const out = await send(io, 'lookup', subject, 'GetResources', () =>
-        client.send(
-          new sdk.GetResourcesCommand({ ResourceARNList, ...(PaginationToken ? { PaginationToken } : {}) }),
-        ),
-      );
+    // The paginator ends on an absent or empty PaginationToken (AWS answers the last page with "").
+    for await (const out of sdk.paginateGetResources({ client: pager }, { ResourceARNList }))
       for (const r of out.ResourceTagMappingList ?? [])
         if (r.ResourceARN) found[r.ResourceARN] = tagMap(r.Tags);
-      PaginationToken = out.PaginationToken || undefined;
-    } while (PaginationToken);
   }
   return found;
 }
@@ -202,29 +200,34 @@ export const alarmTags = (io: CleanupIo, region: string, arns: string[]) =>
 
 export async function listTopics(io: CleanupIo, region: string): Promise<TopicFacts[]> {
   const { client, sdk } = await io.clients(region).sns();
-  return paginate(io, region, 'topics', 'ListTopics', async (NextToken) => {
-    const out = await client.send(new sdk.ListTopicsCommand({ NextToken }));
-    return {
-      items: (out.Topics ?? []).filter((t) => t.TopicArn).map((t) => ({ arn: t.TopicArn! })),
-      next: out.NextToken,
-    };
-  });
+  return paginate(
+    io,
+    region,
+    'topics',
+    'ListTopics',
+    client,
+    (c) => sdk.paginateListTopics({ client: c }, {}),
+    (out) => (out.Topics ?? []).filter((t) => t.TopicArn).map((t) => ({ arn: t.TopicArn! })),
+  );
 }
 
 export async function listSubscriptions(io: CleanupIo, region: string): Promise<SubscriptionFacts[]> {
   const { client, sdk } = await io.clients(region).sns();
-  return paginate(io, region, 'subscriptions', 'ListSubscriptions', async (NextToken) => {
-    const out = await client.send(new sdk.ListSubscriptionsCommand({ NextToken }));
-    return {
-      items: (out.Subscriptions ?? []).map((s) => ({
+  return paginate(
+    io,
+    region,
+    'subscriptions',
+    'ListSubscriptions',
+    client,
+    (c) => sdk.paginateListSubscriptions({ client: c }, {}),
+    (out) =>
+      (out.Subscriptions ?? []).map((s) => ({
         arn: s.SubscriptionArn ?? '',
         topicArn: s.TopicArn ?? '',
         ...(s.Protocol ? { protocol: s.Protocol } : {}),
         ...(s.Endpoint ? { endpoint: s.Endpoint } : {}),
       })),
-      next: out.NextToken,
-    };
-  });
+  );
 }
 
 export const topicTags = (io: CleanupIo, region: string, arns: string[]) =>
