@@ -6,7 +6,7 @@
  * re-verifications, and actions made against the minimum (one per action), with each run's wall time.
  */
 import { runCleanup } from '../lib/app/cleanup';
-import { silentLogger } from '../lib/app/log';
+import { silentLogger } from '../lib/log';
 import { AwsClients } from '../lib/aws/clients';
 import { CallLog, type CallCount } from '../lib/aws/cleanup/calls';
 import { MarkTable } from '../lib/aws/cleanup/mark-table';
@@ -15,7 +15,7 @@ import { SERVICE_PAGE } from '../lib/aws/cleanup/scan-services';
 import { ensureDeployment } from '../lib/aws/deployment';
 import { startMoto } from '../lib/local/moto';
 import type { CleanupCategory, CleanupReport } from '../lib/model/cleanup';
-import { CATEGORIES } from '../lib/plan/cleanup/categories';
+import { CATEGORIES } from '../lib/model/cleanup-categories';
 import { parsePolicy } from '../lib/policy/load';
 import { plan, seedRegion } from './cleanup-seed';
 

@@ -3,10 +3,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold-start.mjs';
+import { alarmPathBench } from './alarm-path.mjs';
 import { cleanupBench } from './cleanup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
 
 if (!only || only === 'cold-start') await coldStart({ root, runs: Number(process.env.BENCH_RUNS ?? 15) });
+if (!only || only === 'alarm-path') await alarmPathBench({ root });
 if (!only || only === 'cleanup') await cleanupBench({ root });

@@ -77,6 +77,17 @@ export class ActionFailedError extends AutopilotError {
   }
 }
 
+/** A resize step refuses: the resize must not happen (the state machine's Catch matches `Refused`). */
+export class ResizeRefused extends AutopilotError {
+  override readonly name = 'Refused';
+}
+
+/** An event's action failed in a way a retry can mend: thrown so that Lambda retries the invocation. */
+export class RetryableFailureError extends AutopilotError {
+  override readonly name = 'RetryableFailureError';
+  override readonly retryable = true;
+}
+
 export const isRetryable = (error: unknown): boolean => error instanceof AutopilotError && error.retryable;
 
 export const errorMessage = (error: unknown): string =>

@@ -6,19 +6,19 @@
  */
 import { AwsClients, type ClientOptions } from '../aws/clients';
 import { CallLog, mapLimit, type CleanupIo, type Progress } from '../aws/cleanup/calls';
-import { executeRegion, type ChangeOutcome } from '../aws/cleanup/execute';
+import { executeRegion, type ChangeOutcome } from './cleanup-execute';
 import type { MarkTable } from '../aws/cleanup/mark-table';
-import { scanRegion } from '../aws/cleanup/scanner';
+import { scanRegion } from './cleanup-scan';
 import type { Notifier } from '../aws/notifier';
 import { errorMessage } from '../errors';
 import type { CleanupMode, CleanupReport, Finding } from '../model/cleanup';
 import { cleanupEmail } from '../notify/cleanup-email';
-import { parseArn } from '../plan/cleanup/facts';
+import { parseArn } from '../model/arn';
 import { planCleanup, type Change, type CleanupPlan, type RegionScan } from '../plan/cleanup/plan';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import type { Policy } from '../policy/policy';
 import { storagePriceAssumptions } from '../pricing/storage';
-import type { Logger } from './log';
+import type { Logger } from '../log';
 
 export interface CleanupOptions {
   policy: Policy;
@@ -131,6 +131,8 @@ export async function execute(
       scan,
       ...(o.marks ? { marks: o.marks } : {}),
       dryRun: o.dryRun,
+      now: o.now,
+      log: o.log,
     }),
   );
   for (const r of results) for (const [c, out] of r) all.set(c, out);

@@ -16,9 +16,9 @@ import type { ObservedAlarm } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
 import { TAGS } from '../model/tags';
 import { desiredAlarms, planAlarms } from '../plan/alarms';
-import { executeActions } from '../aws/execute';
+import { executeActions, planned } from './execute';
 import { applyTrigger } from './handle-trigger';
-import type { Runtime } from './runtime';
+import { fleetEnv, type Runtime } from './runtime';
 
 export interface ReconcileResult {
   alarms: Execution;
@@ -109,7 +109,7 @@ export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<Rec
     trigger,
     actions,
     ignored: problems,
-    outcomes: await executeActions(rt, actions),
+    outcomes: await executeActions(planned(actions), fleetEnv(rt)),
   };
   const email = executionEmail(alarms, rt.policy);
   if (email && rt.notifier) {

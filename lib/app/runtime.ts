@@ -11,9 +11,11 @@ import { MetricsAdapter } from '../aws/metrics';
 import { Notifier } from '../aws/notifier';
 import { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
-import { httpProbe, type HealthProbe } from '../workflows/health-probe';
-import type { ResizeStarter } from '../workflows/starter';
-import type { Logger } from './log';
+import { httpProbe, type HealthProbe } from '../aws/health-probe';
+import type { ActionContext } from '../actions/action-module';
+import type { Ports, ResizesPort } from '../actions/ports';
+import type { Logger } from '../log';
+import type { ExecutionEnv } from './execute';
 
 export interface Runtime {
   policy: Policy;
@@ -27,7 +29,7 @@ export interface Runtime {
   /** Absent for read-only commands (`plan`). */
   notifier?: Notifier;
   /** Starts resize workflows: on AWS Step Functions when deployed, in this process otherwise. */
-  resizes?: ResizeStarter;
+  resizes?: ResizesPort;
   /** The topic the orchestrator's alarms publish to (resizes re-point alarms with it). */
   alarmTopicArn?: string;
   probe: HealthProbe;
@@ -42,7 +44,8 @@ export interface RuntimeOptions {
   stateTable: string;
   notifyTopicArn?: string;
   alarmTopicArn?: string;
-  resizes?: (rt: Runtime) => ResizeStarter;
+  /** Made by the shell (Step Functions deployed, this process elsewhere), from the runtime's adapters. */
+  resizes?: (rt: Runtime) => ResizesPort;
   log: Logger;
   dryRun?: boolean;
   now?: () => Date;
@@ -72,3 +75,33 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   if (o.resizes) rt.resizes = o.resizes(rt);
   return rt;
 }
+
+/** The ports the fleet's actions apply through, from the runtime's adapters. */
+export function portsOf(rt: Runtime): Ports {
+  return {
+    groups: rt.groups,
+    records: rt.store,
+    alarms: rt.alarms,
+    alarmDeletes: rt.alarms,
+    addresses: {
+      addressHolder: (allocationId) => rt.instances.addressHolder(allocationId),
+      moveAddress: (allocationId, instanceId) => rt.ops.moveAddress(allocationId, instanceId),
+    },
+    ...(rt.resizes ? { resizes: rt.resizes } : {}),
+  };
+}
+
+/** How the fleet's actions are executed: through the runtime's ports, one plan's actions in order. */
+export const fleetEnv = (rt: Runtime, extra: Partial<ActionContext> = {}): ExecutionEnv => ({
+  ports: portsOf(rt),
+  ctx: {
+    now: rt.now,
+    policy: rt.policy,
+    region: rt.aws.region,
+    ...(rt.alarmTopicArn ? { alarmTopicArn: rt.alarmTopicArn } : {}),
+    ...extra,
+  },
+  log: rt.log,
+  dryRun: rt.dryRun,
+  stopOnFailure: true,
+});

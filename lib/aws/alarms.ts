@@ -1,6 +1,8 @@
 /** Reads and writes the CloudWatch alarms the orchestrator owns. */
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmDefinition } from '../model/action';
+import type { Deleted } from '../model/deleted';
+import { deletion } from './deletion';
 import type { ObservedAlarm } from '../model/snapshot';
 import { TAGS } from '../model/tags';
 import { call, viaCall } from './call';
@@ -101,8 +103,10 @@ export class AlarmsAdapter {
     }
   }
 
-  async delete(name: string): Promise<void> {
+  async deleteAlarm(name: string): Promise<Deleted> {
     const { client, sdk } = await this.aws.cloudWatch();
-    await call('DeleteAlarms', () => client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: [name] })));
+    return deletion(() =>
+      call('DeleteAlarms', () => client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: [name] }))),
+    );
   }
 }

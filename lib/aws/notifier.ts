@@ -1,5 +1,5 @@
 /** Publishes e-mails to the notifications topic, with message attributes for subscription filters. */
-import type { Email } from '../notify/email';
+import type { Email } from '../model/email';
 import { call } from './call';
 import type { AwsClients } from './clients';
 

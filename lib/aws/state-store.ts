@@ -14,7 +14,7 @@
  *   its steps after a crash neither repeats nor forgets anything.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { TargetRecord } from '../model/snapshot';
+import type { RecordedChange, TargetRecord } from '../model/snapshot';
 import { call, isAwsCode } from './call';
 import type { AwsClients } from './clients';
 
@@ -23,12 +23,7 @@ export type Lock = { acquired: true } | { acquired: false; owner: string; since:
 export type Claim =
   { claimed: true } | { claimed: false; status: 'in-progress' | 'done'; at: string; summary?: string };
 
-export interface RecordedChange {
-  at: string;
-  direction: 'out' | 'in' | 'up' | 'down';
-  from: number | string;
-  to: number | string;
-}
+export type { RecordedChange };
 
 /** An in-progress claim older than this is presumed dead (longer than a Lambda can run). */
 export const CLAIM_LEASE_SECONDS = 15 * 60;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ensureDeployment, stageOf, stateTableName } from '../aws/deployment';
 import { AwsClients } from '../aws/clients';
 import { ValidationError } from '../errors';
-import { jsonLogger, levelFromEnv } from '../app/log';
+import { jsonLogger, levelFromEnv } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import { loadPolicy, policyPath } from '../policy/load';
 import type { Policy } from '../policy/policy';

@@ -11,7 +11,7 @@
  *   that carry the mark and do not carry `autopilot:protect=true` (`aws:ResourceTag`), so the role
  *   itself refuses to delete what cleanup did not mark.
  */
-import { cleanupPermissions } from '../model/permissions';
+import { cleanupPermissions } from './permissions';
 import { TAGS } from '../model/tags';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import { validatePolicy } from '../policy/validate';

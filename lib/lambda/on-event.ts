@@ -1,6 +1,7 @@
 /** The `on-event` function's body: every alarm, Auto Scaling or EC2 event goes through here. */
-import { applyTrigger, retryableFailure } from '../app/handle-trigger';
-import { AutopilotError } from '../errors';
+import { retryableFailure } from '../app/execute';
+import { applyTrigger } from '../app/handle-trigger';
+import { RetryableFailureError } from '../errors';
 import { parseEvent } from '../events/parse-event';
 import type { Execution } from '../model/plan';
 import type { AutopilotContext } from './middleware';
@@ -9,11 +10,6 @@ export interface OnEventResult {
   triggers: number;
   actions: { type: string; target: string; status: string }[];
   ignored: string[];
-}
-
-export class RetryableFailureError extends AutopilotError {
-  override readonly name = 'RetryableFailureError';
-  override readonly retryable = true;
 }
 
 export async function onEvent(event: unknown, context: AutopilotContext): Promise<OnEventResult> {

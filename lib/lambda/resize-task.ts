@@ -4,7 +4,7 @@
  * its Retry matches them), `Refused` (the resize must not happen), anything else goes to its Catch.
  */
 import { stepError } from '../workflows/step-errors';
-import type { ResizeState } from '../workflows/resize-state';
+import type { ResizeState } from '../model/resize-state';
 import { runResizeStep } from '../workflows/resize-steps';
 import { resizeDeps } from '../workflows/starter';
 import type { AutopilotContext } from './middleware';

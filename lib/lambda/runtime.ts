@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { deploymentFromEnv, type Deployment } from '../aws/deployment';
 import { AutopilotError } from '../errors';
-import { jsonLogger, levelFromEnv } from '../app/log';
+import { jsonLogger, levelFromEnv } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import type { Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';

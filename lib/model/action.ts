@@ -1,6 +1,7 @@
 /**
  * Actions are values: a plan is a list of them, each saying what would change and why. Executing them
- * is the adapters' job (`lib/aws/execute.ts`). The `type` strings are a public contract (DESIGN §3).
+ * is the one executor's job (`lib/app/execute.ts`), through each type's module in `lib/actions/`. The
+ * `type` strings are a public contract (DESIGN §3).
  */
 import type { CleanupCategory } from './cleanup';
 
@@ -88,8 +89,8 @@ export interface DeleteAlarmAction extends ActionBase {
 
 /**
  * Cleanup (issue 4): each deletes one orphan, or marks/unmarks it. `category` and `resourceId` are the
- * finding's (the JSON's `category` and `id`); `target` is `cleanup`. They are carried out by the cleanup
- * executor (`lib/aws/cleanup/`), which re-verifies each orphan first.
+ * finding's (the JSON's `category` and `id`); `target` is `cleanup`. Each re-verifies its orphan just
+ * before it is deleted (its module in `lib/actions/cleanup/`).
  */
 interface CleanupActionBase extends ActionBase {
   region: string;

@@ -25,6 +25,14 @@ export interface AutoScalingGroupState {
   suspendedProcesses: string[];
 }
 
+/** One change to a target, as the state table records it (for the cooldown and the history). */
+export interface RecordedChange {
+  at: string;
+  direction: 'out' | 'in' | 'up' | 'down';
+  from: number | string;
+  to: number | string;
+}
+
 /** What the orchestrator last did to a target, kept in the state table across invocations. */
 export interface TargetRecord {
   target: string;

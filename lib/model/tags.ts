@@ -15,3 +15,11 @@ export const TAGS = {
   /** `high` or `low`: which rule of the target an alarm drives. */
   direction: 'autopilot:direction',
 } as const;
+
+/** Tags as a plain record, from the `{ Key, Value }` lists the AWS APIs use. */
+export const tagMap = (tags?: readonly { Key?: string; Value?: string }[]): Record<string, string> =>
+  Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+
+/** `autopilot:protect=true` (any case): never changed nor deleted. */
+export const isProtected = (tags: Record<string, string>): boolean =>
+  tags[TAGS.protect]?.toLowerCase() === 'true';

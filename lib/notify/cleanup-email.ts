@@ -5,7 +5,7 @@
  * `autopilot cleanup --format json` has every finding).
  */
 import type { CleanupReport, Finding } from '../model/cleanup';
-import { CATEGORIES } from '../plan/cleanup/categories';
+import { CATEGORIES } from '../model/cleanup-categories';
 import { formatMonthly, formatTime } from '../plan/wording';
 import { clampSubject, type Email } from './email';
 

@@ -5,18 +5,16 @@
  */
 import type { AlarmTrigger, Trigger } from '../events/trigger';
 import type { Action, SetDesiredCapacityAction } from '../model/action';
+import type { Email } from '../model/email';
 import type { Execution, Outcome, OutcomeStatus } from '../model/plan';
 import type { Policy, Target } from '../policy/policy';
+import { moduleOf } from '../actions/registry';
 import { formatMetric, formatMonthly, formatTime } from '../plan/wording';
 import { HOURS_PER_MONTH, PRICE_TABLE } from '../pricing/on-demand';
 
 export const SUBJECT_MAX = 100;
 
-export interface Email {
-  subject: string;
-  body: string;
-  attributes: { target: string; action: string; outcome: string };
-}
+export type { Email } from '../model/email';
 
 export function clampSubject(subject: string): string {
   const oneLine = subject.replace(/\s+/g, ' ').trim();
@@ -31,28 +29,9 @@ const verbs: Record<OutcomeStatus, string> = {
   failed: 'FAILED to ',
 };
 
-function headline(action: Action, status: OutcomeStatus): string {
-  const v = verbs[status];
-  switch (action.type) {
-    case 'set-desired-capacity':
-      return `${v}${status === 'applied' ? 'scaled' : 'scale'} ${action.autoScalingGroup} ${action.direction} ${action.from} → ${action.to}`;
-    case 'resize-instance':
-      return `${v}${status === 'applied' ? 'resized' : 'resize'} ${action.instanceId} ${action.from} → ${action.to}`;
-    case 'move-address':
-      return `${v}${status === 'applied' ? 'moved' : 'move'} ${action.publicIp}`;
-    case 'update-alarm':
-      return `${v}${action.change === 'create' ? 'create' : action.change === 'repoint' ? 're-point' : 'repair'} alarm ${action.alarm.name}`;
-    case 'delete-alarm':
-      return `${v}delete alarm ${action.alarmName}`;
-    case 'mark-resource':
-      return `${v}mark ${action.resourceId} for deletion after ${action.deleteAfter}`;
-    case 'unmark-resource':
-      return `${v}unmark ${action.resourceId}`;
-    default:
-      // Cleanup e-mails its own report (lib/notify/cleanup-email.ts); this is the one-line form.
-      return `${v}${action.type.replace(/-/g, ' ')} ${action.resourceId}`;
-  }
-}
+/** Each action's own words (its module in the registry), with the outcome's verb. */
+const headline = (action: Action, status: OutcomeStatus): string =>
+  moduleOf(action).headline(action as never, verbs[status], status === 'applied');
 
 function describeTrigger(trigger: Trigger): string[] {
   switch (trigger.kind) {

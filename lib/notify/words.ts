@@ -1,6 +1,7 @@
 /** Triggers and actions in one line each: for the table output, logs and workflow e-mails. */
 import type { Trigger } from '../events/trigger';
 import type { Action } from '../model/action';
+import { moduleOf } from '../actions/registry';
 import { formatMonthly } from '../plan/wording';
 
 export function describeTrigger(t: Trigger): string {
@@ -16,22 +17,8 @@ export function describeTrigger(t: Trigger): string {
   }
 }
 
+/** One action in a line: its module's words, with what it changes in $/month. */
 export function describeAction(a: Action): string {
   const cost = a.monthlyCostDeltaUsd === undefined ? '' : `  ${formatMonthly(a.monthlyCostDeltaUsd, true)}`;
-  switch (a.type) {
-    case 'set-desired-capacity':
-      return `${a.type}  ${a.target}  ${a.autoScalingGroup} ${a.from} → ${a.to}${cost}`;
-    case 'resize-instance':
-      return `${a.type}  ${a.target}  ${a.instanceId} ${a.from} → ${a.to} (${a.strategy})${cost}`;
-    case 'move-address':
-      return `${a.type}  ${a.target}  ${a.publicIp} ${a.fromInstance} → ${a.toInstance ?? 'the replacement'}`;
-    case 'update-alarm':
-      return `${a.type}  ${a.target}  ${a.change} ${a.alarm.name}${cost}`;
-    case 'delete-alarm':
-      return `${a.type}  ${a.target}  ${a.alarmName}${cost}`;
-    case 'mark-resource':
-      return `${a.type}  ${a.target}  ${a.resourceId} (${a.region}) until ${a.deleteAfter}`;
-    default:
-      return `${a.type}  ${a.target}  ${a.resourceId} (${a.region})${cost}`;
-  }
+  return moduleOf(a).line(a as never, cost);
 }

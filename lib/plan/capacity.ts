@@ -9,9 +9,10 @@
  */
 import type { AlarmTrigger } from '../events/trigger';
 import type { SetDesiredCapacityAction } from '../model/action';
-import type { AutoScalingSnapshot } from '../model/snapshot';
+import type { AutoScalingGroupState, AutoScalingSnapshot } from '../model/snapshot';
 import type { AutoScalingTarget, ScalingRule } from '../policy/policy';
 import { monthlyCost, type PriceLookup, hourlyPrice } from '../pricing/on-demand';
+import { cooldownEnds } from './cooldown';
 import { formatMetric, formatTime } from './wording';
 
 export interface Decision {
@@ -20,8 +21,6 @@ export interface Decision {
   ignored?: { reason: string; severity: 'info' | 'warning' };
 }
 
-const MINUTE = 60_000;
-
 const skip = (reason: string, severity: 'info' | 'warning' = 'info'): Decision => ({
   ignored: { reason, severity },
 });
@@ -29,22 +28,6 @@ const skip = (reason: string, severity: 'info' | 'warning' = 'info'): Decision =
 /** The value that made the alarm fire: the highest breaching datapoint, else the value read from CloudWatch. */
 export function observedValue(trigger: AlarmTrigger, snapshot: AutoScalingSnapshot): number | undefined {
   return trigger.datapoints.length > 0 ? Math.max(...trigger.datapoints) : snapshot.metricValue;
-}
-
-/**
- * When the cooldown of the last change ends, for a change in `direction`. A scale-in waits for any
- * recent change to settle; a scale-out waits only after another scale-out, since holding back capacity
- * right after removing some would hurt availability (as AWS target tracking does).
- */
-export function cooldownEnds(
-  target: AutoScalingTarget,
-  snapshot: AutoScalingSnapshot,
-  direction: 'out' | 'in',
-): Date | undefined {
-  const { lastActionAt, lastDirection } = snapshot.record;
-  if (!lastActionAt) return undefined;
-  if (direction === 'out' && lastDirection === 'in') return undefined;
-  return new Date(Date.parse(lastActionAt) + target.cooldownMinutes * MINUTE);
 }
 
 function effectiveBounds(target: AutoScalingTarget, minSize: number, maxSize: number) {
@@ -84,6 +67,32 @@ function whereWords(rule: ScalingRule, value: number | undefined): string {
   return `${rule.when.metric} ${at}was ${rule.when.comparison} ${rule.when.threshold} for ${rule.when.forMinutes} min`;
 }
 
+/**
+ * Whether the group accepts a change in `direction` at all: it exists, is not being deleted, and the
+ * process the change needs is not suspended. The planner asks it of the snapshot, and the executor
+ * asks it again of the group read just before SetDesiredCapacity.
+ */
+export function groupRefusal(
+  group: AutoScalingGroupState | undefined,
+  asg: string,
+  direction: 'out' | 'in',
+): Decision['ignored'] {
+  if (!group)
+    return {
+      reason: `Auto Scaling group ${asg} does not exist: check the policy's autoScalingGroup`,
+      severity: 'warning',
+    };
+  if (group.status)
+    return { reason: `Auto Scaling group ${asg} is ${group.status}: not changing it`, severity: 'warning' };
+  const blocked = direction === 'out' ? 'Launch' : 'Terminate';
+  if (group.suspendedProcesses.includes(blocked))
+    return {
+      reason: `${asg} has its ${blocked} process suspended: not scaling ${direction}`,
+      severity: 'warning',
+    };
+  return undefined;
+}
+
 export interface CapacityInput {
   trigger: AlarmTrigger;
   target: AutoScalingTarget;
@@ -101,22 +110,17 @@ export function planCapacity({
   now,
   prices = hourlyPrice,
 }: CapacityInput): Decision {
-  const group = snapshot.group;
   const asg = target.autoScalingGroup;
   if (trigger.state !== 'ALARM') {
     return skip(`alarm ${trigger.alarmName} is ${trigger.state}: only a change to ALARM acts`);
   }
-  if (!group)
-    return skip(`Auto Scaling group ${asg} does not exist: check the policy's autoScalingGroup`, 'warning');
-  if (group.status) return skip(`Auto Scaling group ${asg} is ${group.status}: not changing it`, 'warning');
-
   const direction = rule.direction === 'high' ? 'out' : 'in';
-  const blocked = direction === 'out' ? 'Launch' : 'Terminate';
-  if (group.suspendedProcesses.includes(blocked)) {
-    return skip(`${asg} has its ${blocked} process suspended: not scaling ${direction}`, 'warning');
-  }
+  const refused = groupRefusal(snapshot.group, asg, direction);
+  if (refused || !snapshot.group) return { ignored: refused };
+  const group = snapshot.group;
+  const current = group.desiredCapacity;
 
-  const ends = cooldownEnds(target, snapshot, direction);
+  const ends = cooldownEnds(snapshot.record, target.cooldownMinutes, direction);
   if (ends && now < ends) {
     const last = snapshot.record;
     return skip(
@@ -126,7 +130,6 @@ export function planCapacity({
     );
   }
 
-  const current = group.desiredCapacity;
   const value = observedValue(trigger, snapshot);
   const bounds = effectiveBounds(target, group.minSize, group.maxSize);
   if (bounds.min > bounds.max) {

@@ -20,6 +20,7 @@ import { alarmDefinition } from './alarms';
 import { HOURS_PER_MONTH, hourlyPrice, type PriceLookup } from '../pricing/on-demand';
 import { planCapacity } from './capacity';
 import { checkCompatibility } from './compatibility';
+import { cooldownEnds } from './cooldown';
 import { formatMetric, formatTime } from './wording';
 
 export interface LinkedGroup {
@@ -44,7 +45,6 @@ export interface ResizeDecision {
   ignored?: Ignored;
 }
 
-const MINUTE = 60_000;
 const skip = (target: string, reason: string, severity: Ignored['severity'] = 'info'): ResizeDecision => ({
   actions: [],
   ignored: { reason, severity, target },
@@ -72,18 +72,6 @@ function monthlyDelta(from: string, to: string, prices: PriceLookup): number | u
   const a = prices(from);
   const b = prices(to);
   return a === undefined || b === undefined ? undefined : Math.round((b - a) * HOURS_PER_MONTH * 100) / 100;
-}
-
-function cooldownEnds(
-  target: InstanceTarget,
-  snapshot: InstanceSnapshot,
-  direction: 'up' | 'down',
-): Date | undefined {
-  const { lastActionAt, lastDirection } = snapshot.record;
-  if (!lastActionAt) return undefined;
-  // As for groups: growing is held back only by a recent growth, shrinking by any recent change.
-  if (direction === 'up' && lastDirection === 'down') return undefined;
-  return new Date(Date.parse(lastActionAt) + target.cooldownMinutes * MINUTE);
 }
 
 /** The linked group's decision, with the escalation told in its reason. */
@@ -139,7 +127,7 @@ export function planResize(input: ResizeInput): ResizeDecision {
     );
   }
   const direction = rule.direction === 'high' ? 'up' : 'down';
-  const ends = cooldownEnds(target, snapshot, direction);
+  const ends = cooldownEnds(snapshot.record, target.cooldownMinutes, direction);
   if (ends && now < ends) {
     const r = snapshot.record;
     return skip(

@@ -2,7 +2,7 @@
  * Which part of the policy a trigger concerns, decided from the trigger and the policy alone (no AWS
  * call), so that the many events that need nothing (an unmanaged alarm, a return to OK) cost nothing.
  */
-import type { Trigger } from '../events/trigger';
+import type { AlarmTrigger, Trigger } from '../events/trigger';
 import type { Ignored } from '../model/action';
 import {
   findAlarmOwner,
@@ -13,9 +13,10 @@ import {
   type ScalingRule,
 } from '../policy/policy';
 
+/** Each kind that acts carries its trigger, typed for it. */
 export type Route =
-  | { kind: 'capacity'; target: AutoScalingTarget; rule: ScalingRule }
-  | { kind: 'resize'; target: InstanceTarget; rule: Rule }
+  | { kind: 'capacity'; trigger: AlarmTrigger; target: AutoScalingTarget; rule: ScalingRule }
+  | { kind: 'resize'; trigger: AlarmTrigger; target: InstanceTarget; rule: Rule }
   | { kind: 'ignore'; ignored: Ignored };
 
 const ignore = (reason: string, severity: Ignored['severity'] = 'info', target?: string): Route => ({
@@ -41,8 +42,8 @@ export function routeTrigger(trigger: Trigger, policy: Policy): Route {
         );
       }
       return owner.target.kind === 'instance'
-        ? { kind: 'resize', target: owner.target, rule: owner.rule }
-        : { kind: 'capacity', target: owner.target, rule: owner.rule as ScalingRule };
+        ? { kind: 'resize', trigger, target: owner.target, rule: owner.rule }
+        : { kind: 'capacity', trigger, target: owner.target, rule: owner.rule as ScalingRule };
     }
     case 'autoscaling-notification': {
       const target = policy.targets.find(

@@ -11,11 +11,11 @@
  *   exclude: { tags: { Environment: prod } }
  * ```
  *
- * Categories, their options and their minimum ages come from the registry (`lib/plan/cleanup/categories.ts`).
+ * Categories, their options and their minimum ages come from the registry (`lib/model/cleanup-categories.ts`).
  */
 import * as z from 'zod/mini';
 import { CLEANUP_MODES } from '../model/cleanup';
-import { CATEGORIES } from '../plan/cleanup/categories';
+import { CATEGORIES } from '../model/cleanup-categories';
 
 const int = (what: string, min: number, max: number) =>
   z

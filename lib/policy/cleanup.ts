@@ -3,7 +3,7 @@
  * one place, and the rules a schema cannot express checked with the path of the field to fix.
  */
 import type { CleanupCategory, CleanupMode } from '../model/cleanup';
-import { CATEGORIES } from '../plan/cleanup/categories';
+import { CATEGORIES } from '../model/cleanup-categories';
 import type { CleanupFile } from './cleanup-schema';
 
 export interface CategoryPolicy {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { reconcile } from '../app/reconcile';
 import { createRuntime } from '../app/runtime';
-import { jsonLogger } from '../app/log';
+import { jsonLogger } from '../log';
 import { AwsClients } from '../aws/clients';
 import { ensureDeployment, ensureEmailSubscriptions } from '../aws/deployment';
 import { fireAlarm } from '../local/alarm-event';

@@ -8,7 +8,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import definition from '../../resources/workflows/resize.asl.json';
 import { stepError } from './step-errors';
 import type { ResizeDeps } from './resize-deps';
-import type { ResizeState } from './resize-state';
+import type { ResizeState } from '../model/resize-state';
 import { runResizeStep } from './resize-steps';
 
 type Asl = { States: Record<string, { Type: string; Resource?: unknown; Parameters?: { step?: string } }> };

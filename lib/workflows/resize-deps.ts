@@ -1,12 +1,12 @@
 /** What the resize steps use: the adapters, the state table, the notifier, the policy and a clock. */
-import type { Logger } from '../app/log';
+import type { Logger } from '../log';
 import type { AlarmsAdapter } from '../aws/alarms';
 import type { InstanceOps } from '../aws/instance-ops';
 import type { InstancesAdapter } from '../aws/instances';
 import type { Notifier } from '../aws/notifier';
 import type { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
-import type { HealthProbe } from './health-probe';
+import type { HealthProbe } from '../aws/health-probe';
 
 export interface ResizeDeps {
   policy: Policy;

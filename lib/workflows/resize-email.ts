@@ -2,11 +2,11 @@
  * The e-mail of a resize, sent once by the workflow when it ends: before → after type, the change in
  * $/month, how long the address did not answer, and the rollback when it failed.
  */
-import type { Email } from '../notify/email';
+import type { Email } from '../model/email';
 import { clampSubject } from '../notify/email';
 import { formatMonthly } from '../plan/wording';
 import { PRICE_TABLE } from '../pricing/on-demand';
-import type { OperationRecord, ResizeState } from './resize-state';
+import type { OperationRecord, ResizeState } from '../model/resize-state';
 
 const seconds = (from?: string, to?: string) =>
   from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10) : undefined;

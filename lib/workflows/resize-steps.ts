@@ -4,15 +4,17 @@
  * on what it finds, so running it twice, or re-running the whole execution from the start after a
  * crash, converges on the same end state: one image, one replacement, the Elastic IP always attached.
  */
-import { ActionFailedError } from '../errors';
+import { executeActions } from '../app/execute';
+import { ActionFailedError, ResizeRefused } from '../errors';
+import type { Action, MoveAddressAction } from '../model/action';
 import type { InstanceFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
 import { checkCompatibility } from '../plan/compatibility';
 import { alarmDefinition } from '../plan/alarms';
 import { ruleFor } from '../policy/policy';
 import type { ResizeDeps } from './resize-deps';
-import { healthUrl } from './health-probe';
-import { ResizeRefused, type OperationRecord, type ResizeState } from './resize-state';
+import { healthUrl } from '../aws/health-probe';
+import type { OperationRecord, ResizeState } from '../model/resize-state';
 import { resizeEmail } from './resize-email';
 
 /** Tag that marks what one operation made, so a re-run finds it instead of making it again. */
@@ -219,11 +221,9 @@ const steps: Record<string, Step> = {
   },
 
   async MoveAddress(d, s) {
-    const holder = await d.instances.addressHolder(s.allocationId!);
-    if (holder === s.newInstanceId) return s;
     const started = d.now().toISOString();
-    await d.ops.moveAddress(s.allocationId!, s.newInstanceId!);
-    await remember(d, s, { moveStartedAt: started, moveDoneAt: d.now().toISOString() });
+    const moved = await act(d, moveTo(s, s.newInstanceId!, 'the replacement passed its health check'));
+    if (moved) await remember(d, s, { moveStartedAt: started, moveDoneAt: d.now().toISOString() });
     return s;
   },
 
@@ -234,7 +234,7 @@ const steps: Record<string, Step> = {
     if (holder === serving) return s;
     // In a VPC the address stays through stop/start; should it not have, put it back rather than fail.
     if (s.strategy === 'in-place') {
-      await d.ops.moveAddress(s.allocationId, serving);
+      await act(d, moveTo(s, serving, 'it was not on the instance after its restart'));
       return s;
     }
     throw new ActionFailedError(
@@ -293,18 +293,14 @@ const steps: Record<string, Step> = {
         await d.ops.start(now.id);
         undone.push(`${now.id} started again`);
       }
-      if (s.allocationId && (await d.instances.addressHolder(s.allocationId)) !== s.instanceId) {
-        await d.ops.moveAddress(s.allocationId, s.instanceId);
+      if (s.allocationId && (await act(d, moveTo(s, s.instanceId, 'the resize is rolled back'))))
         undone.push(`${s.publicIp} back on ${s.instanceId}`);
-      }
     } else {
       const made = await replacement(d, s);
       const old = await d.instances.get(s.instanceId);
       // The address goes back before the replacement goes away: it is never left unattached.
-      if (s.allocationId && old && (await d.instances.addressHolder(s.allocationId)) !== old.id) {
-        await d.ops.moveAddress(s.allocationId, old.id);
+      if (s.allocationId && old && (await act(d, moveTo(s, old.id, 'the resize is rolled back'))))
         undone.push(`${s.publicIp} moved back to ${old.id}`);
-      }
       if (old && old.tags[TAGS.replacedBy]) {
         await d.ops.untag([old.id], [TAGS.replacedBy]);
       }
@@ -351,9 +347,50 @@ async function repoint(d: ResizeDeps, s: ResizeState, instanceId: string): Promi
   if (!target || !s.alarmTopicArn) return;
   for (const direction of ['high', 'low'] as const) {
     const rule = ruleFor(target, direction);
-    if (rule)
-      await d.alarms.put(alarmDefinition(d.policy, target, rule, s.alarmTopicArn, instanceId), undefined);
+    if (!rule) continue;
+    await act(d, {
+      type: 'update-alarm',
+      target: s.target,
+      change: 'repoint',
+      alarm: alarmDefinition(d.policy, target, rule, s.alarmTopicArn, instanceId),
+      reason: `${s.target}'s alarms follow its serving instance ${instanceId}`,
+    });
   }
+}
+
+/** The Elastic IP moved to `instanceId`, as the one executor moves it. */
+const moveTo = (s: ResizeState, instanceId: string, why: string): MoveAddressAction => ({
+  type: 'move-address',
+  partOf: 'resize-instance',
+  target: s.target,
+  allocationId: s.allocationId!,
+  publicIp: s.publicIp ?? '',
+  fromInstance: instanceId === s.instanceId ? (s.newInstanceId ?? s.instanceId) : s.instanceId,
+  toInstance: instanceId,
+  reason: `${s.publicIp} moves to ${instanceId}: ${why}`,
+});
+
+/**
+ * Carries out one of the resize's changes through the one executor (re-verified first: an address
+ * already on the instance is not moved again). True when it was applied; a failure is thrown as it is,
+ * for the state machine's Retry and Catch.
+ */
+async function act(d: ResizeDeps, action: Action): Promise<boolean> {
+  const [outcome] = await executeActions([{ action }], {
+    ports: {
+      alarms: d.alarms,
+      addresses: {
+        addressHolder: (id) => d.instances.addressHolder(id),
+        moveAddress: (id, instanceId) => d.ops.moveAddress(id, instanceId),
+      },
+    },
+    ctx: { now: d.now, policy: d.policy },
+    log: d.log,
+    dryRun: false,
+    stopOnFailure: true,
+    throwOnFailure: true,
+  });
+  return outcome?.status === 'applied';
 }
 
 export const RESIZE_STEPS = Object.keys(steps);

@@ -5,19 +5,12 @@
  */
 import type { Runtime } from '../app/runtime';
 import { call, isAwsCode } from '../aws/call';
+import type { ResizesPort } from '../actions/ports';
 import type { ResizeDeps } from './resize-deps';
-import type { ResizeState } from './resize-state';
 
-export interface StartResult {
-  status: 'started' | 'applied' | 'dropped' | 'failed';
-  detail?: string;
-  /** The finished state, when the workflow ran here. */
-  state?: ResizeState;
-}
-
-export interface ResizeStarter {
-  start(input: ResizeState): Promise<StartResult>;
-}
+export type { StartResult } from '../model/resize-state';
+/** Starts resizes (the `resizes` port of the actions). */
+export type ResizeStarter = ResizesPort;
 
 /** Step Functions execution names: at most 80 of [A-Za-z0-9-_]; the operation key, made to fit. */
 export function executionName(key: string): string {

@@ -5,7 +5,7 @@
  * middleware on the one call concerned (moto implements the calls; it never fails or throttles them).
  */
 import * as cleanupRun from '../../lib/app/cleanup';
-import { silentLogger } from '../../lib/app/log';
+import { silentLogger } from '../../lib/log';
 import { AwsClients } from '../../lib/aws/clients';
 import { MarkTable } from '../../lib/aws/cleanup/mark-table';
 import { ensureDeployment, type Deployment } from '../../lib/aws/deployment';

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Statement } from '../../lib/deploy/cleanup-role';
-import { functionPermissions } from '../../lib/model/permissions';
+import { functionPermissions } from '../../lib/deploy/permissions';
 import { parsePolicy } from '../../lib/policy/load';
 
 const ROOT = join(__dirname, '..', '..');

@@ -10,17 +10,17 @@
  * does and records the call). Everything else is moto.
  */
 import * as cleanupRun from '../../lib/app/cleanup';
-import { silentLogger } from '../../lib/app/log';
+import { silentLogger } from '../../lib/log';
 import { AwsClients } from '../../lib/aws/clients';
 import { CallLog } from '../../lib/aws/cleanup/calls';
 import { MarkTable, markKey } from '../../lib/aws/cleanup/mark-table';
-import { scanRegion } from '../../lib/aws/cleanup/scanner';
+import { scanRegion } from '../../lib/app/cleanup-scan';
 import { ensureDeployment, type Deployment } from '../../lib/aws/deployment';
 import { Notifier } from '../../lib/aws/notifier';
 import { sentMessages } from '../../lib/local/moto';
 import type { CleanupCategory, CleanupReport, Finding } from '../../lib/model/cleanup';
 import { TAGS } from '../../lib/model/tags';
-import { CATEGORIES } from '../../lib/plan/cleanup/categories';
+import { CATEGORIES } from '../../lib/model/cleanup-categories';
 import { RULES } from '../../lib/plan/cleanup/rules';
 import { parsePolicy } from '../../lib/policy/load';
 import { cleanupPolicy, seedAccount, type Seeded } from '../support/cleanup-seed';

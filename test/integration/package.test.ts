@@ -9,7 +9,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateValue } from '@aws-sdk/client-cloudwatch';
-import { FUNCTION_NEEDS, functionPermissions } from '../../lib/model/permissions';
+import { ACTIONS } from '../../lib/actions/registry';
+import {
+  actionGrants,
+  CAPABILITY_PERMISSIONS,
+  cleanupPermissions,
+  FUNCTION_NEEDS,
+  functionActions,
+  functionPermissions,
+} from '../../lib/deploy/permissions';
 import { alarmSnsMessage, fireAlarm, snsEvent } from '../../lib/local/alarm-event';
 import { createGroup, desiredCapacity } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
@@ -91,6 +99,30 @@ describe('the packaged CloudFormation template', () => {
   it.each(Object.keys(FUNCTION_NEEDS))('grants %s exactly what its code declares', (name) => {
     const fn = functions().find((f) => f.id === `${logicalName(name)}LambdaFunction`)!;
     expect(grantedActions(fn.role)).toEqual(functionPermissions(name));
+  });
+
+  // The registry's view: each action's permissions go with the paths that run it, and nowhere else.
+  describe.each(Object.values(ACTIONS).map((m) => [m.type] as const))('action %s', (type) => {
+    it('is granted to exactly the functions whose paths can run it', () => {
+      for (const name of Object.keys(FUNCTION_NEEDS)) {
+        const fn = functions().find((f) => f.id === `${logicalName(name)}LambdaFunction`)!;
+        const granted = grantedActions(fn.role);
+        const needs = actionGrants(type, name);
+        if (functionActions(name).includes(type)) {
+          expect({ name, missing: needs.filter((p) => !granted.includes(p)) }).toEqual({ name, missing: [] });
+        } else {
+          // Granted without running it only where another need of the function makes the same call
+          // (resizeTask terminates the instance a resize retires, under its own capability).
+          const others = new Set([
+            ...FUNCTION_NEEDS[name]!.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
+            ...functionActions(name).flatMap((t) => actionGrants(t, name)),
+            ...(name === 'cleanup' ? cleanupPermissions() : []),
+          ]);
+          const unexplained = needs.filter((p) => granted.includes(p) && !others.has(p));
+          expect({ name, unexplained }).toEqual({ name, unexplained: [] });
+        }
+      }
+    });
   });
 
   it('scopes capacity changes to the groups the policy names', () => {

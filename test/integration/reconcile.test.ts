@@ -5,7 +5,7 @@
 import { applyTrigger } from '../../lib/app/handle-trigger';
 import { reconcile } from '../../lib/app/reconcile';
 import { createRuntime, type Runtime } from '../../lib/app/runtime';
-import { silentLogger } from '../../lib/app/log';
+import { silentLogger } from '../../lib/log';
 import { call } from '../../lib/aws/call';
 import { Notifier } from '../../lib/aws/notifier';
 import { parseEvent } from '../../lib/events/parse-event';

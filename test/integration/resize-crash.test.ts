@@ -6,7 +6,7 @@
  */
 import { applyTrigger } from '../../lib/app/handle-trigger';
 import { createRuntime, type Runtime } from '../../lib/app/runtime';
-import { silentLogger } from '../../lib/app/log';
+import { silentLogger } from '../../lib/log';
 import { AwsClients } from '../../lib/aws/clients';
 import { parseEvent } from '../../lib/events/parse-event';
 import { fireAlarm } from '../../lib/local/alarm-event';
@@ -14,7 +14,7 @@ import { createServer, type Server } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
 import { parsePolicy } from '../../lib/policy/load';
 import { runResizeLocally } from '../../lib/workflows/local-runner';
-import type { ResizeState } from '../../lib/workflows/resize-state';
+import type { ResizeState } from '../../lib/model/resize-state';
 import { localStarter, resizeDeps, type ResizeStarter } from '../../lib/workflows/starter';
 import { deploy, type Deployed } from '../support/fleet';
 import {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reconcile } from '../../lib/app/reconcile';
 import { createRuntime } from '../../lib/app/runtime';
-import { silentLogger } from '../../lib/app/log';
+import { silentLogger } from '../../lib/log';
 import { AwsClients } from '../../lib/aws/clients';
 import { ensureDeployment, type Deployment } from '../../lib/aws/deployment';
 import { resetLambdaRuntime } from '../../lib/lambda/runtime';

@@ -7,9 +7,10 @@ import {
   AutopilotError,
   AwsCallError,
   PolicyError,
+  ResizeRefused,
+  RetryableFailureError,
   ValidationError,
 } from '../../lib/errors';
-import { RetryableFailureError } from '../../lib/lambda/on-event';
 
 const cause = new Error('underneath');
 
@@ -28,4 +29,12 @@ describe('error names', () => {
     expect(error.cause).toBe(cause);
     expect(String(error)).toMatch(new RegExp(`^${name}: `));
   });
+});
+
+it('names a refused resize step as the state machine matches it: Refused', () => {
+  const error = new ResizeRefused('i-1 has no Elastic IP to move', { cause });
+  expect(error.name).toBe('Refused');
+  expect(error).toBeInstanceOf(AutopilotError);
+  expect(error.retryable).toBe(false);
+  expect(error.cause).toBe(cause);
 });

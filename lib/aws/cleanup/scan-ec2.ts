@@ -2,7 +2,7 @@
  * The EC2 side of a cleanup scan: bulk describes at the largest page size each call allows, with
  * server-side filters where one narrows the listing, and the few one-by-one lookups the rules ask for.
  */
-import type { Image, Instance, Snapshot, Volume } from '@aws-sdk/client-ec2';
+import type { Address, Image, Instance, Snapshot, Volume } from '@aws-sdk/client-ec2';
 import type {
   AddressFacts,
   ImageFacts,
@@ -11,7 +11,7 @@ import type {
   SnapshotFacts,
   VolumeFacts,
 } from '../../model/inventory';
-import { tagMap } from '../../plan/cleanup/facts';
+import { tagMap } from '../../model/tags';
 import { chunks, mapLimit, paginate, send, type CleanupIo } from './calls';
 
 /** Largest page each describe accepts (EC2 API reference). */
@@ -32,6 +32,15 @@ const FILTER_VALUES = 200;
 
 const ec2 = (io: CleanupIo, region: string) => io.clients(region).ec2();
 
+export const addressFacts = (a: Address): AddressFacts => ({
+  allocationId: a.AllocationId ?? '',
+  publicIp: a.PublicIp ?? '',
+  ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
+  ...(a.InstanceId ? { instanceId: a.InstanceId } : {}),
+  ...(a.NetworkInterfaceId ? { networkInterfaceId: a.NetworkInterfaceId } : {}),
+  tags: tagMap(a.Tags),
+});
+
 export async function describeAddresses(io: CleanupIo, region: string): Promise<AddressFacts[]> {
   const { client, sdk } = await ec2(io, region);
   // DescribeAddresses is not paginated (no paginator): one call returns every address of the region.
@@ -44,21 +53,11 @@ export async function describeAddresses(io: CleanupIo, region: string): Promise<
     async function* (c) {
       yield await c.send(new sdk.DescribeAddressesCommand({}));
     },
-    (out) =>
-      (out.Addresses ?? [])
-        .filter((a) => a.AllocationId)
-        .map((a) => ({
-          allocationId: a.AllocationId!,
-          publicIp: a.PublicIp ?? '',
-          ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
-          ...(a.InstanceId ? { instanceId: a.InstanceId } : {}),
-          ...(a.NetworkInterfaceId ? { networkInterfaceId: a.NetworkInterfaceId } : {}),
-          tags: tagMap(a.Tags),
-        })),
+    (out) => (out.Addresses ?? []).filter((a) => a.AllocationId).map(addressFacts),
   );
 }
 
-const volumeFacts = (v: Volume): VolumeFacts => ({
+export const volumeFacts = (v: Volume): VolumeFacts => ({
   id: v.VolumeId ?? '',
   state: v.State ?? 'unknown',
   sizeGiB: v.Size ?? 0,
@@ -84,7 +83,7 @@ export async function describeVolumes(io: CleanupIo, region: string): Promise<Vo
   );
 }
 
-const snapshotFacts = (s: Snapshot): SnapshotFacts => ({
+export const snapshotFacts = (s: Snapshot): SnapshotFacts => ({
   id: s.SnapshotId ?? '',
   ...(s.VolumeId ? { volumeId: s.VolumeId } : {}),
   sizeGiB: s.VolumeSize ?? 0,
@@ -127,7 +126,7 @@ export async function describeSnapshots(
   return accountId ? all.filter((s) => !s.ownerId || s.ownerId === accountId) : all;
 }
 
-const imageFacts = (i: Image): ImageFacts => ({
+export const imageFacts = (i: Image): ImageFacts => ({
   id: i.ImageId ?? '',
   ...(i.Name ? { name: i.Name } : {}),
   ...(i.CreationDate ? { createdAt: i.CreationDate } : {}),
@@ -167,7 +166,7 @@ export function stoppedAt(reason: string | undefined): string | undefined {
   return m ? `${m[1]}T${m[2]}Z` : undefined;
 }
 
-const instanceRecord = (i: Instance): InstanceRecord => {
+export const instanceRecord = (i: Instance): InstanceRecord => {
   const tags = tagMap(i.Tags);
   const templateId = tags['aws:ec2launchtemplate:id'];
   const state = i.State?.Name ?? 'unknown';

@@ -14,7 +14,8 @@ import type {
   TemplateRef,
   TopicFacts,
 } from '../../model/inventory';
-import { parseArn, tagMap } from '../../plan/cleanup/facts';
+import { parseArn } from '../../model/arn';
+import { tagMap } from '../../model/tags';
 import { AwsCallError } from '../../errors';
 import { counted, mapLimit, paginate, send, type CleanupIo } from './calls';
 
@@ -127,7 +128,7 @@ export async function groupActivity(
   return { activity, scheduled: [...scheduled] };
 }
 
-const alarmFacts = (a: MetricAlarm): AlarmFacts => {
+export const alarmFacts = (a: MetricAlarm): AlarmFacts => {
   const metrics = a.Metrics?.filter((m) => m.MetricStat) ?? [];
   const dimensions = (
     metrics.length > 0 ? metrics.map((m) => m.MetricStat!.Metric?.Dimensions ?? []) : [a.Dimensions ?? []]

@@ -4,13 +4,13 @@
  * the policy (if a target names it) lends its health check, alarms and cooldown record; otherwise the
  * resize stands alone, under the instance's id.
  */
-import { executeActions } from '../../aws/execute';
+import { executeActions, planned } from '../../app/execute';
 import type { InstanceFacts } from '../../model/instance';
 import type { Execution } from '../../model/plan';
 import { planManualResize } from '../../plan/ladder';
 import type { InstanceTarget, Policy } from '../../policy/policy';
 import { ValidationError } from '../../errors';
-import type { Runtime } from '../../app/runtime';
+import { fleetEnv, type Runtime } from '../../app/runtime';
 import { renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
@@ -72,10 +72,13 @@ export async function resize(ctx: CliContext): Promise<number> {
     },
   });
   const trigger = { kind: 'schedule' as const, time: rt.now().toISOString(), region: rt.aws.region };
-  const outcomes = await executeActions(rt, decision.actions, {
-    operationKey: `cli-resize-${instance.id}-${rt.now().toISOString()}`,
-    triggerText: `autopilot resize ${instance.id} --to ${to}, run by hand at ${rt.now().toISOString()}`,
-  });
+  const outcomes = await executeActions(
+    planned(decision.actions),
+    fleetEnv(rt, {
+      operationKey: `cli-resize-${instance.id}-${rt.now().toISOString()}`,
+      triggerText: `autopilot resize ${instance.id} --to ${to}, run by hand at ${rt.now().toISOString()}`,
+    }),
+  );
   const execution: Execution = {
     trigger,
     actions: decision.actions,

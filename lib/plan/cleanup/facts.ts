@@ -1,6 +1,5 @@
 /** Small pure helpers the cleanup rules share: ages, tags, marks, names, who uses what. */
 import type { Inventory, Tags } from '../../model/inventory';
-import { TAGS } from '../../model/tags';
 
 export const DAY_MS = 86_400_000;
 
@@ -16,8 +15,6 @@ export function latest(...dates: (string | undefined)[]): string | undefined {
   const times = dates.filter((d): d is string => !!d && !Number.isNaN(Date.parse(d)));
   return times.sort((a, b) => Date.parse(b) - Date.parse(a))[0];
 }
-
-export const isProtected = (tags: Tags): boolean => tags[TAGS.protect]?.toLowerCase() === 'true';
 
 /**
  * The mark's date if the tag holds one: `2026-12-04` (the ISO date cleanup writes) or a full timestamp.
@@ -51,15 +48,8 @@ export function globMatcher(pattern: string): RegExp {
 
 export const nameTag = (tags: Tags): string[] => (tags.Name ? [tags.Name] : []);
 
-export const tagMap = (tags?: readonly { Key?: string; Value?: string }[]): Tags =>
-  Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
-
-/** `arn:aws:sns:eu-west-1:123456789012:alerts` → its region, account and name. */
-export function parseArn(arn: string): { region: string; account: string; resource: string } | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  return { region: parts[3]!, account: parts[4]!, resource: parts.slice(5).join(':') };
-}
+export { parseArn } from '../../model/arn';
+export { isProtected, tagMap } from '../../model/tags';
 
 export const liveInstanceIds = (inv: Inventory): Set<string> =>
   new Set((inv.instances ?? []).map((i) => i.id));

@@ -27,7 +27,7 @@ import type { Inventory, LookupRequest } from '../../model/inventory';
 import { TAGS } from '../../model/tags';
 import type { CategoryPolicy, CleanupPolicy } from '../../policy/cleanup';
 import { alarmName, ruleFor, type Policy } from '../../policy/policy';
-import { CATEGORIES, type CategorySpec, type MarkStore } from './categories';
+import { CATEGORIES, type CategorySpec, type MarkStore } from '../../model/cleanup-categories';
 import { deleteAfterDate, isDue, isProtected, markOf } from './facts';
 import { exclusionOf, isTooYoung } from './guards';
 import type { RuleContext } from './rule';

@@ -3,14 +3,14 @@
  * and marks and deletions whose permissions the function's role is granted by mode. Read-only in report
  * mode.
  */
-import { ACTION_PERMISSIONS, cleanupPermissions, functionPermissions } from '../../../lib/model/permissions';
+import { ACTION_PERMISSIONS, cleanupPermissions, functionPermissions } from '../../../lib/deploy/permissions';
 import { CLEANUP_CATEGORIES } from '../../../lib/model/cleanup';
 import {
   CATEGORIES,
   markPermissions,
   PART_PERMISSIONS,
   scanPermissions,
-} from '../../../lib/plan/cleanup/categories';
+} from '../../../lib/model/cleanup-categories';
 import { RULES } from '../../../lib/plan/cleanup/rules';
 import { parsePolicy } from '../../../lib/policy/load';
 import { cleanupStatements } from '../../../lib/deploy/cleanup-role';

@@ -11,7 +11,8 @@ import { TAGS } from '../../../model/tags';
 import { ageDays, latest, markOf, nameTag } from '../facts';
 import type { Rule, RuleContext } from '../rule';
 
-const isEmpty = (g: GroupFacts) =>
+/** At 0/0/0 with no instances, and not being deleted: a group that runs nothing. */
+export const isEmpty = (g: GroupFacts): boolean =>
   g.minSize === 0 && g.maxSize === 0 && g.desiredCapacity === 0 && g.instanceIds.length === 0 && !g.status;
 
 function suspects(inv: Inventory, ctx: RuleContext): GroupFacts[] {

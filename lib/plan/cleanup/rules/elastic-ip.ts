@@ -26,9 +26,12 @@ function staleHolders(inv: Inventory): string[] {
   ];
 }
 
+/** What the address is associated with (an instance, a network interface), if anything. */
+export const associatedWith = (a: AddressFacts): string | undefined =>
+  a.instanceId ?? a.networkInterfaceId ?? a.associationId;
+
 function idleBecause(a: AddressFacts, inv: Inventory): string | undefined {
-  if (!a.associationId && !a.instanceId && !a.networkInterfaceId)
-    return `Elastic IP ${a.publicIp} is associated with nothing.`;
+  if (!associatedWith(a)) return `Elastic IP ${a.publicIp} is associated with nothing.`;
   if (!a.instanceId || liveInstanceIds(inv).has(a.instanceId)) return undefined;
   const state = inv.lookups.instanceStates[a.instanceId];
   if (state === 'terminated' || state === 'missing') {

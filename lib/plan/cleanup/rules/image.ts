@@ -17,7 +17,9 @@ import { ageDays, formatGiB, markOf, nameTag, plural } from '../facts';
 import type { Rule, RuleContext } from '../rule';
 
 /** Images something still launches from, with what (for the reason a look-alike is kept). */
-export function imagesInUse(inv: Inventory): Set<string> {
+export function imagesInUse(
+  inv: Pick<Inventory, 'instances' | 'launchTemplates' | 'launchConfigurations'>,
+): Set<string> {
   const used = new Set<string>();
   for (const i of inv.instances ?? []) if (i.imageId) used.add(i.imageId);
   for (const t of inv.launchTemplates ?? []) for (const v of t.versions) if (v.imageId) used.add(v.imageId);

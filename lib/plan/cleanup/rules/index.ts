@@ -1,6 +1,6 @@
 /**
  * The rule of each category (the ordered list of categories, with their options and permissions, is
- * `../categories.ts`). A `Record` keyed by category, so that a category without a rule does not compile.
+ * `lib/model/cleanup-categories.ts`). A `Record` keyed by category, so that a category without a rule does not compile.
  */
 import type { CleanupCategory } from '../../../model/cleanup';
 import type { Rule } from '../rule';

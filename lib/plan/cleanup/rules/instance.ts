@@ -17,13 +17,16 @@ function namedByPolicy(i: InstanceRecord, ctx: RuleContext): boolean {
   );
 }
 
+/** Only a stopped instance can be an orphan: one in any other state is someone's server (or gone). */
+export const isStopped = (i: Pick<InstanceRecord, 'state'>): boolean => i.state === 'stopped';
+
 export const instanceRule: Rule = {
   category: 'instance',
   resources: (inv) => (inv.instances ?? []).map((i) => ({ id: i.id, tags: i.tags })),
   find(inv, ctx) {
     const found: Candidate[] = [];
     for (const i of inv.instances ?? []) {
-      if (i.state !== 'stopped' || i.tags['aws:autoscaling:groupName'] || namedByPolicy(i, ctx)) continue;
+      if (!isStopped(i) || i.tags['aws:autoscaling:groupName'] || namedByPolicy(i, ctx)) continue;
       const volumes = (inv.volumes ?? []).filter((v) => v.attachedTo.includes(i.id));
       const addresses = (inv.addresses ?? []).filter((a) => a.instanceId === i.id);
       const size = volumes.reduce((sum, v) => sum + v.sizeGiB, 0);

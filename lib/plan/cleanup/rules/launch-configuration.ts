@@ -4,14 +4,19 @@
  * marks live in the state table.
  */
 import type { Candidate } from '../../../model/cleanup';
+import type { GroupFacts } from '../../../model/inventory';
 import { ageDays } from '../facts';
 import type { Rule } from '../rule';
+
+/** The launch configurations groups use. */
+export const configurationsInUse = (groups: readonly GroupFacts[]): Set<string> =>
+  new Set(groups.map((g) => g.launchConfigurationName).filter((n): n is string => !!n));
 
 export const launchConfigurationRule: Rule = {
   category: 'launch-configuration',
   resources: (inv) => (inv.launchConfigurations ?? []).map((c) => ({ id: c.name })),
   find(inv, ctx) {
-    const used = new Set((inv.groups ?? []).map((g) => g.launchConfigurationName).filter(Boolean));
+    const used = configurationsInUse(inv.groups ?? []);
     const found: Candidate[] = [];
     for (const c of inv.launchConfigurations ?? []) {
       if (used.has(c.name)) continue;

@@ -11,8 +11,14 @@ import type { Rule } from '../rule';
 
 export const versionId = (templateId: string, version: number): string => `${templateId}:${version}`;
 
-/** Versions named by number by a group or an instance (`$Latest`/`$Default` are kept anyway). */
-function versionsInUse(inv: Inventory, t: LaunchTemplateFacts): Set<number> {
+/**
+ * Versions of `t` that a group or an instance names (`$Latest`/`$Default` resolved with the template's
+ * own numbers). Cleanup's re-verification asks it of the groups read again just before deleting.
+ */
+export function versionsInUse(
+  inv: Pick<Inventory, 'groups' | 'instances'>,
+  t: Pick<LaunchTemplateFacts, 'id' | 'name' | 'defaultVersion' | 'latestVersion'>,
+): Set<number> {
   const used = new Set<number>();
   const add = (version: string | undefined) => {
     if (version === undefined || version === '$Default') used.add(t.defaultVersion);

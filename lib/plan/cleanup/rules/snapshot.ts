@@ -6,7 +6,7 @@
  * retention is theirs to apply.
  */
 import type { Candidate } from '../../../model/cleanup';
-import type { SnapshotFacts } from '../../../model/inventory';
+import type { ImageFacts, SnapshotFacts } from '../../../model/inventory';
 import { TAGS } from '../../../model/tags';
 import { snapshotMonthlyUsd } from '../../../pricing/storage';
 import { ageDays, formatGiB, markOf, nameTag } from '../facts';
@@ -28,12 +28,17 @@ const ownedByBackupService = (s: SnapshotFacts): boolean =>
   Object.keys(s.tags).some((k) => k.startsWith('aws:dlm:') || k.startsWith('aws:backup:')) ||
   /created by AWS Backup/i.test(s.description);
 
+/** The snapshots registered images are made from, each with its image: never orphans. */
+export function imagesBySnapshot(images: readonly ImageFacts[]): Map<string, string> {
+  return new Map(images.flatMap((i) => i.snapshots.map((s) => [s.id, i.id] as const)));
+}
+
 export const snapshotRule: Rule = {
   category: 'snapshot',
   resources: (inv) => (inv.snapshots ?? []).map((s) => ({ id: s.id, tags: s.tags })),
   find(inv, ctx) {
     const images = new Set((inv.images ?? []).map((i) => i.id));
-    const backing = new Set((inv.images ?? []).flatMap((i) => i.snapshots.map((s) => s.id)));
+    const backing = imagesBySnapshot(inv.images ?? []);
     const volumes = new Set((inv.volumes ?? []).map((v) => v.id));
     const found: Candidate[] = [];
     for (const s of inv.snapshots ?? []) {

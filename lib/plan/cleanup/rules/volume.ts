@@ -3,10 +3,17 @@
  * volume's; the grace period between the mark and the deletion is what gives its owner time to notice.
  */
 import type { Candidate } from '../../../model/cleanup';
+import type { VolumeFacts } from '../../../model/inventory';
 import { TAGS } from '../../../model/tags';
 import { volumeMonthlyUsd } from '../../../pricing/storage';
 import { ageDays, formatGiB, markOf, nameTag } from '../facts';
 import type { Rule } from '../rule';
+
+/** What a volume is doing, when it is not idle: attached to an instance, or in another state than `available`. */
+export function volumeInUse(v: VolumeFacts): string | undefined {
+  if (v.attachedTo.length > 0) return `attached to ${v.attachedTo[0]}`;
+  return v.state !== 'available' ? v.state : undefined;
+}
 
 export const volumeRule: Rule = {
   category: 'volume',
@@ -14,7 +21,7 @@ export const volumeRule: Rule = {
   find(inv, ctx) {
     const found: Candidate[] = [];
     for (const v of inv.volumes ?? []) {
-      if (v.state !== 'available' || v.attachedTo.length > 0) continue;
+      if (volumeInUse(v)) continue;
       const mark = markOf(v.tags[TAGS.deleteAfter]);
       found.push({
         category: 'volume',

@@ -68,7 +68,10 @@ export interface OperationRecord {
   finishedAt?: string;
 }
 
-/** A step asks the workflow to stop with this error name when retrying cannot help. */
-export class ResizeRefused extends Error {
-  override name = 'Refused';
+/** How starting a resize went. */
+export interface StartResult {
+  status: 'started' | 'applied' | 'dropped' | 'failed';
+  detail?: string;
+  /** The finished state, when the workflow ran here. */
+  state?: ResizeState;
 }

@@ -3,7 +3,7 @@
  * The workflow polls it until it passes or the check's time is up (never sleeping inside a step).
  */
 import type { InstanceFacts } from '../model/instance';
-import type { HealthCheck } from './resize-state';
+import type { HealthCheck } from '../model/resize-state';
 
 export type HealthProbe = (url: string, timeoutMs: number) => Promise<number | undefined>;
 

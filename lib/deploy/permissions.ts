@@ -1,48 +1,19 @@
 /**
- * The IAM permissions the product needs, declared in one place: what each action type needs to be
- * applied, what each kind of read needs, and which of those each Lambda function does. serverless.yml
+ * The IAM permissions the product needs: what each action type needs to be applied (declared by its
+ * module in the action registry), what each kind of read needs, and which of those each Lambda function
+ * does. serverless.yml
  * grants each function exactly these (scoped to resources where AWS allows), and a test reads the
  * packaged CloudFormation template to check that the two agree, function by function.
  */
-import { CATEGORIES, markPermissions, scanPermissions } from '../plan/cleanup/categories';
+import { ACTIONS } from '../actions/registry';
+import type { ActionType } from '../model/action';
+import { CATEGORIES, markPermissions, scanPermissions } from '../model/cleanup-categories';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
-import type { ActionType } from './action';
 
-/** What applying each action type calls. */
-export const ACTION_PERMISSIONS: Record<ActionType, readonly string[]> = {
-  'set-desired-capacity': ['autoscaling:SetDesiredCapacity'],
-  // Starting the durable workflow; the workflow's own task function holds the EC2 permissions.
-  'resize-instance': ['states:StartExecution'],
-  'move-address': ['ec2:AssociateAddress'],
-  'update-alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
-  'delete-alarm': ['cloudwatch:DeleteAlarms'],
-  'release-address': ['ec2:ReleaseAddress'],
-  'delete-volume': ['ec2:DeleteVolume'],
-  'delete-snapshot': ['ec2:DeleteSnapshot'],
-  'deregister-image': ['ec2:DeregisterImage'],
-  'delete-topic': ['sns:DeleteTopic'],
-  'delete-subscription': ['sns:Unsubscribe'],
-  'delete-launch-configuration': ['autoscaling:DeleteLaunchConfiguration'],
-  'delete-launch-template-version': ['ec2:DeleteLaunchTemplateVersions'],
-  'delete-auto-scaling-group': ['autoscaling:DeleteAutoScalingGroup'],
-  'terminate-instance': ['ec2:TerminateInstances'],
-  // A mark is a tag where the kind takes tags, a record in the state table where it does not (or
-  // where its describe returns no tags); each category declares its own (lib/plan/cleanup/categories.ts).
-  'mark-resource': [
-    'ec2:CreateTags',
-    'autoscaling:CreateOrUpdateTags',
-    'cloudwatch:TagResource',
-    'sns:TagResource',
-    'dynamodb:PutItem',
-  ],
-  'unmark-resource': [
-    'ec2:DeleteTags',
-    'autoscaling:DeleteTags',
-    'cloudwatch:UntagResource',
-    'sns:UntagResource',
-    'dynamodb:PutItem',
-  ],
-};
+/** What applying each action type calls: each module's own declaration, by type. */
+export const ACTION_PERMISSIONS: Record<ActionType, readonly string[]> = Object.fromEntries(
+  Object.values(ACTIONS).map((m) => [m.type, m.permissions]),
+) as Record<ActionType, readonly string[]>;
 
 /** What each kind of read (or bookkeeping) calls. */
 export const CAPABILITY_PERMISSIONS = {
@@ -114,18 +85,48 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
   cleanup: { actions: [], capabilities: ['notify'] },
 };
 
+/** The categories cleanup looks at, and those it acts on (stopped instances only when asked to terminate). */
+function cleanupCategories(cleanup: CleanupPolicy) {
+  const enabled = CATEGORIES.filter((c) => cleanup.categories[c.category].enabled);
+  return {
+    enabled,
+    acting: enabled.filter((c) => c.category !== 'instance' || cleanup.categories.instance.terminate),
+  };
+}
+
+/**
+ * The action types a function's paths can run: its declared ones, and for cleanup those its policy's
+ * mode and enabled categories allow (marks from `mark` on, the deletions in `delete` only).
+ */
+export function functionActions(name: string, policy?: { cleanup?: CleanupPolicy }): ActionType[] {
+  const needs = FUNCTION_NEEDS[name];
+  if (!needs) throw new Error(`no permissions declared for function ${name}`);
+  if (name !== 'cleanup') return [...needs.actions];
+  const cleanup = policy?.cleanup ?? defaultCleanupPolicy();
+  const { acting } = cleanupCategories(cleanup);
+  if (cleanup.mode === 'report' || acting.length === 0) return [];
+  const marks: ActionType[] = ['mark-resource', 'unmark-resource'];
+  return cleanup.mode === 'delete' ? [...marks, ...new Set(acting.map((c) => c.deleteAction))] : marks;
+}
+
+/**
+ * What applying `type` needs in function `name`: the module's permissions, except for cleanup's marks,
+ * which need only the tag writes of the categories it acts on (each category declares its own).
+ */
+export function actionGrants(type: ActionType, name: string, policy?: { cleanup?: CleanupPolicy }): string[] {
+  if (name === 'cleanup' && (type === 'mark-resource' || type === 'unmark-resource'))
+    return cleanupCategories(policy?.cleanup ?? defaultCleanupPolicy()).acting.flatMap(markPermissions);
+  return [...ACTION_PERMISSIONS[type]];
+}
+
 /**
  * The cleanup function's IAM actions: the describes of its enabled categories (read-only in `report`
- * mode), writing marks from `mark` on, and the deletions of the categories that act only in `delete`.
+ * mode), and what the actions its mode runs need.
  */
 export function cleanupPermissions(cleanup: CleanupPolicy = defaultCleanupPolicy()): string[] {
-  const enabled = CATEGORIES.filter((c) => cleanup.categories[c.category].enabled);
-  // Stopped instances are only reported unless the policy asks to terminate them.
-  const acting = enabled.filter((c) => c.category !== 'instance' || cleanup.categories.instance.terminate);
   return [
-    ...enabled.flatMap(scanPermissions),
-    ...(cleanup.mode === 'report' ? [] : acting.flatMap(markPermissions)),
-    ...(cleanup.mode === 'delete' ? acting.flatMap((c) => ACTION_PERMISSIONS[c.deleteAction]) : []),
+    ...cleanupCategories(cleanup).enabled.flatMap(scanPermissions),
+    ...functionActions('cleanup', { cleanup }).flatMap((t) => actionGrants(t, 'cleanup', { cleanup })),
   ];
 }
 
@@ -134,9 +135,10 @@ export function functionPermissions(name: string, policy?: { cleanup?: CleanupPo
   const needs = FUNCTION_NEEDS[name];
   if (!needs) throw new Error(`no permissions declared for function ${name}`);
   const all = [
-    ...needs.actions.flatMap((a) => ACTION_PERMISSIONS[a]),
     ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
-    ...(name === 'cleanup' ? cleanupPermissions(policy?.cleanup) : []),
+    ...(name === 'cleanup'
+      ? cleanupPermissions(policy?.cleanup)
+      : functionActions(name, policy).flatMap((t) => actionGrants(t, name, policy))),
   ];
   return [...new Set(all)].sort();
 }

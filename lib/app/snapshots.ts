@@ -1,7 +1,7 @@
 /**
  * Fresh snapshots of a target, read just before planning: what the pure planners decide from.
  */
-import type { Runtime } from '../app/runtime';
+import type { Runtime } from './runtime';
 import type { AlarmTrigger } from '../events/trigger';
 import type { AutoScalingSnapshot, InstanceSnapshot } from '../model/snapshot';
 import { nextRung } from '../plan/ladder';

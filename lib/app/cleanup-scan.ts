@@ -4,17 +4,17 @@
  * in the state table. A describe that fails is recorded, not thrown: the run then acts on nothing and
  * reports the failure, and categories that did not depend on it are still reported.
  */
-import { errorMessage, AwsCallError } from '../../errors';
-import type { CleanupCategory, ScanFailure } from '../../model/cleanup';
-import { emptyLookups, type Inventory, type InventoryPart, type LookupRequest } from '../../model/inventory';
-import { CATEGORIES } from '../../plan/cleanup/categories';
-import { categoryReadable, ruleContext, type CleanupInput, type RegionScan } from '../../plan/cleanup/plan';
-import { RULES } from '../../plan/cleanup/rules';
-import type { CleanupPolicy } from '../../policy/cleanup';
-import type { CleanupIo } from './calls';
-import type { MarkTable } from './mark-table';
-import * as ec2 from './scan-ec2';
-import * as svc from './scan-services';
+import { errorMessage, AwsCallError } from '../errors';
+import type { CleanupCategory, ScanFailure } from '../model/cleanup';
+import { emptyLookups, type Inventory, type InventoryPart, type LookupRequest } from '../model/inventory';
+import { CATEGORIES } from '../model/cleanup-categories';
+import { categoryReadable, ruleContext, type CleanupInput, type RegionScan } from '../plan/cleanup/plan';
+import { RULES } from '../plan/cleanup/rules';
+import type { CleanupPolicy } from '../policy/cleanup';
+import type { CleanupIo } from '../aws/cleanup/calls';
+import type { MarkTable } from '../aws/cleanup/mark-table';
+import * as ec2 from '../aws/cleanup/scan-ec2';
+import * as svc from '../aws/cleanup/scan-services';
 
 export interface ScanOptions {
   io: CleanupIo;

@@ -8,9 +8,9 @@
  * Order matters: it is the order of the report, the e-mail and the caps.
  */
 import * as z from 'zod/mini';
-import type { ActionType } from '../../model/action';
-import type { CleanupCategory } from '../../model/cleanup';
-import type { InventoryPart } from '../../model/inventory';
+import type { ActionType } from './action';
+import type { CleanupCategory } from './cleanup';
+import type { InventoryPart } from './inventory';
 
 const positiveInt = (what: string) =>
   z
