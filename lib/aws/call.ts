@@ -35,6 +35,15 @@ const TRANSIENT_SOCKET_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * A network fault told only in words: the SDK's retry layer turns a thrown value it does not recognise as
+ * an Error (one from another realm: a VM context, a worker) into `AWS SDK error wrapper for <text>`, and
+ * some handlers say "socket hang up" without a code. Without an HTTP answer, these words are the fault.
+ */
+const NETWORK_WORDS =
+  /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/;
+const WRAPPED = /^AWS SDK error wrapper for (\w+)/;
+
 interface SdkError {
   name?: string;
   message?: string;
@@ -65,14 +74,16 @@ function retryableFault(e: SdkError | undefined, code: string): boolean {
   if (THROTTLING.has(code) || e.$retryable !== undefined) return true;
   if (TRANSIENT_NAMES.has(code) || (e.code !== undefined && TRANSIENT_SOCKET_CODES.has(e.code))) return true;
   const status = e.$metadata?.httpStatusCode;
+  if (status === undefined && NETWORK_WORDS.test(e.message ?? '')) return true;
   return e.$fault === 'server' || (status !== undefined && status >= 500);
 }
 
 export function toAwsError(operation: string, error: unknown): AwsCallError {
   if (error instanceof AwsCallError) return error;
   const e = error as SdkError | undefined;
-  const code = e?.name ?? 'Error';
-  const message = e?.message ?? String(error);
+  // The HTTP handler's own words, without its logger's prefix.
+  const message = (e?.message ?? String(error)).replace(/^@smithy\/node-http-handler - \[\w+\] /, '');
+  const code = (e?.name === 'Error' ? WRAPPED.exec(message)?.[1] : undefined) ?? e?.name ?? 'Error';
   return new AwsCallError(
     operation,
     code,

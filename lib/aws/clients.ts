@@ -26,6 +26,20 @@ export interface ClientOptions {
    * costs this many requests per attempt. @default 1
    */
   maxAttempts?: number;
+  /** Time to open a connection before the attempt fails (and is retried). @default 3000 */
+  connectTimeoutMs?: number;
+  /**
+   * Time a request may go without an answer before the attempt fails (and is retried): an endpoint that
+   * accepts the connection and never answers must not hold a command or a Lambda until its timeout.
+   * @default 10000
+   */
+  requestTimeoutMs?: number;
+}
+
+/** A positive number of milliseconds from the environment, else `fallback`. */
+function millis(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 interface Loaded<C, M> {
@@ -56,6 +70,14 @@ export class AwsClients {
       region: this.region,
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
       maxAttempts: this.options.maxAttempts ?? 1,
+      requestHandler: {
+        connectionTimeout:
+          this.options.connectTimeoutMs ?? millis(process.env.AUTOPILOT_CONNECT_TIMEOUT_MS, 3_000),
+        requestTimeout:
+          this.options.requestTimeoutMs ?? millis(process.env.AUTOPILOT_REQUEST_TIMEOUT_MS, 10_000),
+        // Without it the handler only warns when the request timeout passes, and goes on waiting.
+        throwOnRequestTimeout: true,
+      },
     };
   }
 

@@ -5,8 +5,9 @@
 import type { BlockDeviceMapping } from '@aws-sdk/client-ec2';
 import { ActionFailedError } from '../errors';
 import type { InstanceFacts } from '../model/instance';
-import { call } from './call';
+import { call, isAwsCode } from './call';
 import type { AwsClients } from './clients';
+import { withRetries } from './retry';
 
 const tagList = (tags: Record<string, string>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -92,6 +93,17 @@ export class InstanceOps {
       : undefined;
   }
 
+  /** This account's image of that name, if any (names are unique per account and region in AWS). */
+  async imageNamed(name: string): Promise<string | undefined> {
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeImages', () =>
+      client.send(
+        new sdk.DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+      ),
+    );
+    return out.Images?.find((i) => i.State !== 'deregistered')?.ImageId;
+  }
+
   async imageState(imageId: string): Promise<string> {
     const { client, sdk } = await this.aws.ec2();
     const out = await call('DescribeImages', () =>
@@ -120,18 +132,38 @@ export class InstanceOps {
     tags: Record<string, string>,
   ): Promise<string> {
     const { client, sdk } = await this.aws.ec2();
-    const out = await call('CreateImage', () =>
-      client.send(
-        new sdk.CreateImageCommand({
-          InstanceId: instance.id,
-          Name: name,
-          Description: `ec2-autopilot: image of ${instance.id} (${instance.type}) for a resize`,
-          NoReboot: !reboot,
-          TagSpecifications: [{ ResourceType: 'image', Tags: tagList(tags) }],
-        }),
-      ),
-    );
-    const imageId = out.ImageId!;
+    const create = () =>
+      call(
+        'CreateImage',
+        () =>
+          client.send(
+            new sdk.CreateImageCommand({
+              InstanceId: instance.id,
+              Name: name,
+              Description: `ec2-autopilot: image of ${instance.id} (${instance.type}) for a resize`,
+              NoReboot: !reboot,
+              TagSpecifications: [{ ResourceType: 'image', Tags: tagList(tags) }],
+            }),
+          ),
+        // Not retried blindly: a retry after a lost answer would make a second image.
+        { retry: { attempts: 1 } },
+      );
+    // The name is the operation's own: after a lost answer the image is found by it and adopted (AWS
+    // also refuses a second image of that name with InvalidAMIName.Duplicate, which means the same).
+    let attempt = 0;
+    const imageId = await withRetries(async () => {
+      if (attempt++ > 0) {
+        const made = await this.imageNamed(name);
+        if (made) return made;
+      }
+      try {
+        return (await create()).ImageId!;
+      } catch (error) {
+        const made = isAwsCode(error, 'InvalidAMIName.Duplicate') ? await this.imageNamed(name) : undefined;
+        if (made) return made;
+        throw error;
+      }
+    });
     const snapshots = (await this.imageBlockDevices(imageId))
       .map((b) => b.Ebs?.SnapshotId ?? '')
       .filter(Boolean);
@@ -148,52 +180,89 @@ export class InstanceOps {
     old: InstanceFacts,
     imageId: string,
     type: string,
-    options: { clientToken: string; tags: Record<string, string>; userData?: string },
+    options: {
+      clientToken: string;
+      tags: Record<string, string>;
+      userData?: string;
+      /** The tag only this operation's launch carries: a retry after a lost answer finds it by that. */
+      madeBy: { key: string; value: string };
+    },
   ): Promise<string> {
     const { client, sdk } = await this.aws.ec2();
     const devices = await this.imageBlockDevices(imageId);
     const tags = { ...copyable(old.tags), ...options.tags };
-    const out = await call('RunInstances', () =>
+    const launch = () =>
+      call(
+        'RunInstances',
+        () =>
+          client.send(
+            new sdk.RunInstancesCommand({
+              ImageId: imageId,
+              InstanceType: type as never,
+              MinCount: 1,
+              MaxCount: 1,
+              ClientToken: options.clientToken,
+              ...(old.subnetId ? { SubnetId: old.subnetId } : {}),
+              ...(old.securityGroupIds.length > 0 ? { SecurityGroupIds: old.securityGroupIds } : {}),
+              ...(old.keyName ? { KeyName: old.keyName } : {}),
+              ...(old.iamInstanceProfileArn
+                ? { IamInstanceProfile: { Arn: old.iamInstanceProfileArn } }
+                : {}),
+              ...(options.userData ? { UserData: options.userData } : {}),
+              // The image's mappings carry the old volumes' sizes and types; DeleteOnTermination follows the
+              // image, as it would for any instance launched from it.
+              ...(devices.length > 0
+                ? {
+                    BlockDeviceMappings: devices.map((d) => ({
+                      DeviceName: d.DeviceName,
+                      ...(d.Ebs
+                        ? {
+                            Ebs: {
+                              ...d.Ebs,
+                              Encrypted: undefined,
+                              ...(d.Ebs.Encrypted ? { Encrypted: true } : {}),
+                            },
+                          }
+                        : {}),
+                    })),
+                  }
+                : {}),
+              TagSpecifications: [
+                { ResourceType: 'instance', Tags: tagList(tags) },
+                { ResourceType: 'volume', Tags: tagList(tags) },
+              ],
+            }),
+          ),
+        // AWS answers a repeat of the client token with the same instance; not every endpoint does (moto
+        // launches another), so a retry first looks for the instance the lost answer would have named.
+        { retry: { attempts: 1 } },
+      );
+    let attempt = 0;
+    return withRetries(async () => {
+      if (attempt++ > 0) {
+        const made = await this.instanceTagged(options.madeBy.key, options.madeBy.value);
+        if (made) return made;
+      }
+      const id = (await launch()).Instances?.[0]?.InstanceId;
+      if (!id) throw new ActionFailedError('resize-instance', 'RunInstances returned no instance');
+      return id;
+    });
+  }
+
+  /** An instance that is not terminated and carries the tag, if any. */
+  private async instanceTagged(key: string, value: string): Promise<string | undefined> {
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeInstances', () =>
       client.send(
-        new sdk.RunInstancesCommand({
-          ImageId: imageId,
-          InstanceType: type as never,
-          MinCount: 1,
-          MaxCount: 1,
-          ClientToken: options.clientToken,
-          ...(old.subnetId ? { SubnetId: old.subnetId } : {}),
-          ...(old.securityGroupIds.length > 0 ? { SecurityGroupIds: old.securityGroupIds } : {}),
-          ...(old.keyName ? { KeyName: old.keyName } : {}),
-          ...(old.iamInstanceProfileArn ? { IamInstanceProfile: { Arn: old.iamInstanceProfileArn } } : {}),
-          ...(options.userData ? { UserData: options.userData } : {}),
-          // The image's mappings carry the old volumes' sizes and types; DeleteOnTermination follows the
-          // image, as it would for any instance launched from it.
-          ...(devices.length > 0
-            ? {
-                BlockDeviceMappings: devices.map((d) => ({
-                  DeviceName: d.DeviceName,
-                  ...(d.Ebs
-                    ? {
-                        Ebs: {
-                          ...d.Ebs,
-                          Encrypted: undefined,
-                          ...(d.Ebs.Encrypted ? { Encrypted: true } : {}),
-                        },
-                      }
-                    : {}),
-                })),
-              }
-            : {}),
-          TagSpecifications: [
-            { ResourceType: 'instance', Tags: tagList(tags) },
-            { ResourceType: 'volume', Tags: tagList(tags) },
+        new sdk.DescribeInstancesCommand({
+          Filters: [
+            { Name: `tag:${key}`, Values: [value] },
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
           ],
         }),
       ),
     );
-    const id = out.Instances?.[0]?.InstanceId;
-    if (!id) throw new ActionFailedError('resize-instance', 'RunInstances returned no instance');
-    return id;
+    return out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.InstanceId;
   }
 
   /**

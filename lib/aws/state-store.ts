@@ -16,6 +16,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { RecordedChange, TargetRecord } from '../model/snapshot';
 import { call, isAwsCode } from './call';
+import { conditionalPut, type Item } from './conditional';
 import type { AwsClients } from './clients';
 
 export type Lock = { acquired: true } | { acquired: false; owner: string; since: string };
@@ -25,14 +26,23 @@ export type Claim =
 
 export type { RecordedChange };
 
-/** An in-progress claim older than this is presumed dead (longer than a Lambda can run). */
-export const CLAIM_LEASE_SECONDS = 15 * 60;
+/**
+ * An in-progress claim older than this is presumed dead. Shorter than the on-event function's timeout
+ * (60 s in serverless.yml): Lambda retries a killed attempt a minute or more after it ended, and that
+ * retry must find the claim expired and act. A live invocation that outlasts its lease is still safe: the
+ * target record's conditional write lets only one of two racing decisions change the target.
+ */
+export const CLAIM_LEASE_SECONDS = 50;
 /** Handled events are remembered for a week: far beyond SNS's and Lambda's retry windows. */
 export const EVENT_RETENTION_SECONDS = 7 * 24 * 3600;
 
-type Item = Record<string, AttributeValue>;
-
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+
+const eventOf = (item: Item): { status: 'in-progress' | 'done'; at: string; summary?: string } => ({
+  status: item.status?.S === 'done' ? 'done' : 'in-progress',
+  at: item.at?.S ?? '',
+  ...(item.summary?.S ? { summary: item.summary.S } : {}),
+});
 
 export class StateStore {
   constructor(
@@ -41,51 +51,34 @@ export class StateStore {
   ) {}
 
   async claimEvent(key: string, now: Date): Promise<Claim> {
-    const { client, sdk } = await this.aws.dynamoDb();
-    try {
-      await call('PutItem', () =>
-        client.send(
-          new sdk.PutItemCommand({
-            TableName: this.table,
-            Item: {
-              pk: { S: `event#${key}` },
-              status: { S: 'in-progress' },
-              at: { S: now.toISOString() },
-              leaseUntil: { N: String(epoch(now) + CLAIM_LEASE_SECONDS) },
-              expiresAt: { N: String(epoch(now) + EVENT_RETENTION_SECONDS) },
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#s = :progress AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':progress': { S: 'in-progress' },
-              ':now': { N: String(epoch(now)) },
-            },
-          }),
-        ),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
-      const seen = await this.readEvent(key);
-      return {
-        claimed: false,
-        status: seen?.status ?? 'in-progress',
-        at: seen?.at ?? now.toISOString(),
-        ...(seen?.summary ? { summary: seen.summary } : {}),
-      };
-    }
+    const claim = await conditionalPut(this.aws, {
+      table: this.table,
+      item: {
+        pk: { S: `event#${key}` },
+        status: { S: 'in-progress' },
+        at: { S: now.toISOString() },
+        leaseUntil: { N: String(epoch(now) + CLAIM_LEASE_SECONDS) },
+        expiresAt: { N: String(epoch(now) + EVENT_RETENTION_SECONDS) },
+      },
+      condition: 'attribute_not_exists(pk) OR (#s = :progress AND leaseUntil < :now)',
+      names: { '#s': 'status' },
+      values: { ':progress': { S: 'in-progress' }, ':now': { N: String(epoch(now)) } },
+    });
+    if (claim.written) return { claimed: true };
+    const seen = claim.current ? eventOf(claim.current) : await this.readEvent(key);
+    return {
+      claimed: false,
+      status: seen?.status ?? 'in-progress',
+      at: seen?.at ?? now.toISOString(),
+      ...(seen?.summary ? { summary: seen.summary } : {}),
+    };
   }
 
   async readEvent(
     key: string,
   ): Promise<{ status: 'in-progress' | 'done'; at: string; summary?: string } | undefined> {
     const item = await this.get(`event#${key}`);
-    if (!item) return undefined;
-    return {
-      status: item.status?.S === 'done' ? 'done' : 'in-progress',
-      at: item.at?.S ?? '',
-      ...(item.summary?.S ? { summary: item.summary.S } : {}),
-    };
+    return item ? eventOf(item) : undefined;
   }
 
   async completeEvent(key: string, now: Date, summary: string): Promise<void> {
@@ -151,7 +144,6 @@ export class StateStore {
     expectedVersion: number,
     change: RecordedChange | undefined,
   ): Promise<TargetRecord | undefined> {
-    const { client, sdk } = await this.aws.dynamoDb();
     const version = expectedVersion + 1;
     const item: Item = { pk: { S: `target#${target}` }, version: { N: String(version) } };
     if (change) {
@@ -160,22 +152,13 @@ export class StateStore {
       item.lastFrom = typeof change.from === 'number' ? { N: String(change.from) } : { S: change.from };
       item.lastTo = typeof change.to === 'number' ? { N: String(change.to) } : { S: change.to };
     }
-    try {
-      await call('PutItem', () =>
-        client.send(
-          new sdk.PutItemCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression:
-              expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
-            ExpressionAttributeValues: { ':v': { N: String(expectedVersion) } },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isAwsCode(error, 'ConditionalCheckFailedException')) return undefined;
-      throw error;
-    }
+    const put = await conditionalPut(this.aws, {
+      table: this.table,
+      item,
+      condition: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
+      values: { ':v': { N: String(expectedVersion) } },
+    });
+    if (!put.written) return undefined;
     return {
       target,
       version,

@@ -210,6 +210,7 @@ const steps: Record<string, Step> = {
       // RunInstances keeps a client token for a while and answers a repeat with the same instance.
       clientToken: s.key.slice(-64),
       tags: { [OPERATION_TAG]: s.key, [TAGS.replaces]: old.id, [TAGS.managed]: 'true' },
+      madeBy: { key: OPERATION_TAG, value: s.key },
       ...(userData ? { userData } : {}),
     });
     return { ...s, newInstanceId, polls: 0 };

@@ -1,5 +1,5 @@
 /** Runs the real `autopilot` command as a process (the bundle built by the global setup). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { awsEnv } from './moto';
 
@@ -34,4 +34,36 @@ export function autopilot(
     stderr: out.stderr,
     json: () => JSON.parse(out.stdout),
   };
+}
+
+/**
+ * The same, without blocking this process: for tests that serve the command from here (a proxy in
+ * front of moto would never answer a command that `spawnSync` waits for). Also says how long it took.
+ */
+export function autopilotAsync(
+  args: string[],
+  options: { endpoint: string; input?: string; env?: Record<string, string> },
+): Promise<CliRun & { ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...awsEnv(options.endpoint),
+      AUTOPILOT_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  child.stdin.end(options.input ?? '');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout), ms: Date.now() - started });
+    }),
+  );
 }

@@ -10,6 +10,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CleanupCategory } from '../../model/cleanup';
 import { AwsCallError } from '../../errors';
 import type { AwsClients } from '../clients';
+import { conditionalPut } from '../conditional';
 import { send, type CleanupIo } from './calls';
 
 export interface StoredMarks {
@@ -58,25 +59,19 @@ export class MarkTable {
     marks: Record<string, string>,
     version: number,
   ): Promise<boolean> {
-    const { client, sdk } = await this.aws.dynamoDb();
     const M: Record<string, AttributeValue> = Object.fromEntries(
       Object.entries(marks).map(([id, date]) => [id, { S: date }]),
     );
-    try {
-      await send(io, 'act', category, 'PutItem', () =>
-        client.send(
-          new sdk.PutItemCommand({
-            TableName: this.table,
-            Item: { pk: { S: markKey(region, category) }, marks: { M }, version: { N: String(version + 1) } },
-            ConditionExpression: 'attribute_not_exists(pk) OR version = :v',
-            ExpressionAttributeValues: { ':v': { N: String(version) } },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof AwsCallError && error.code === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    const put = await conditionalPut(
+      this.aws,
+      {
+        table: this.table,
+        item: { pk: { S: markKey(region, category) }, marks: { M }, version: { N: String(version + 1) } },
+        condition: 'attribute_not_exists(pk) OR version = :v',
+        values: { ':v': { N: String(version) } },
+      },
+      (fn) => send(io, 'act', category, 'PutItem', fn),
+    );
+    return put.written;
   }
 }
