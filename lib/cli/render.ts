@@ -1,5 +1,5 @@
 /** The `table` format: what a person reads in a terminal. JSON output is the objects themselves. */
-import type { Execution, Plan } from '../model/plan';
+import type { Execution, Outcome, Plan } from '../model/plan';
 import { describeAction, describeTrigger } from '../notify/words';
 
 export function renderPlan(plan: Plan | Execution): string {
@@ -21,3 +21,12 @@ export function renderPlan(plan: Plan | Execution): string {
   if ('notification' in plan && plan.notification) lines.push(`E-mailed: ${plan.notification.subject}`);
   return lines.join('\n');
 }
+
+/**
+ * What failed, one line each, for stderr: the action, its target and the reason (the AWS call and its
+ * error, or the workflow's cause), so that a failed run says why whatever the output format.
+ */
+export const failureLines = (outcomes: readonly Outcome[]): string[] =>
+  outcomes
+    .filter((o) => o.status === 'failed')
+    .map((o) => `autopilot: ${o.action.type} of ${o.action.target} failed: ${o.detail ?? 'no reason given'}`);

@@ -53,6 +53,7 @@ export async function runResizeLocally(
   const asl = localDefinition();
   const machine = new StateMachine(asl, { validationOptions: { checkArn: false } });
   let crashedAfter: string | undefined;
+  let caught: ResizeState['error'] | undefined;
   // The handlers are made before the run exists; they reach its abort through this.
   const control: { abort?: () => void } = {};
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -62,6 +63,8 @@ export async function runResizeLocally(
     if (state.Type !== 'Task') continue;
     handlers[name] = async (raw) => {
       const { step: stepName, data } = raw as { step: string; data: ResizeState };
+      // What the Catch caught: the fixed Fail state at the end would hide it.
+      if (data.error) caught = data.error;
       const out = await step(deps, stepName, data);
       if ((await options.afterStep?.(stepName)) === 'crash') {
         crashedAfter = stepName;
@@ -83,8 +86,8 @@ export async function runResizeLocally(
     const e = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
     return {
       status: 'failed',
-      error: e.cause?.name ?? e.name ?? 'Error',
-      cause: e.cause?.message ?? e.message ?? '',
+      error: caught?.Error ?? e.cause?.name ?? e.name ?? 'Error',
+      cause: caught?.Cause ?? e.cause?.message ?? e.message ?? '',
     };
   }
 }

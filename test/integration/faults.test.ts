@@ -224,3 +224,50 @@ describe.each<[string, FaultRule[]]>([
     expect((await describeInstance(env.aws, holder!)).InstanceType).toBe('t2.small');
   }, 60_000);
 });
+
+describe('a CLI run whose change keeps failing', () => {
+  it('apply says which action failed and the AWS error, on stderr, and exits 1', async () => {
+    const { env } = await fleet();
+    const dir = mkdtempSync(join(tmpdir(), 'autopilot-failing-'));
+    writeFileSync(join(dir, 'event.json'), JSON.stringify(await fleetEvent(env)));
+    proxy.rules.splice(0, proxy.rules.length, { operation: 'SetDesiredCapacity', mode: 'drop', times: 1e9 });
+    try {
+      const run = await autopilotAsync(['apply', '--event', join(dir, 'event.json')], {
+        endpoint: proxy.endpoint,
+        env: { AUTOPILOT_CONFIG: env.policyFile },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /autopilot: set-desired-capacity of web failed: SetDesiredCapacity failed: .*socket hang up/,
+      );
+    } finally {
+      proxy.rules.splice(0);
+    }
+  }, 60_000);
+
+  it('resize says why the workflow failed, on stderr, and exits 1', async () => {
+    await useMoto();
+    const aws = new AwsClients({ region: 'us-east-1' });
+    const server = await createServer(aws, {
+      tags: { Name: 'wordpress' },
+      instanceType: 't2.micro',
+      elasticIp: true,
+    });
+    const env = await deploy(
+      blogPolicy('      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: blue-green'),
+    );
+    proxy.rules.splice(0, proxy.rules.length, { operation: 'RunInstances', mode: 'deny', times: 1e9 });
+    try {
+      const run = await autopilotAsync(['resize', server.instanceId, '--to', 't2.small'], {
+        endpoint: proxy.endpoint,
+        env: { AUTOPILOT_CONFIG: env.policyFile, AUTOPILOT_LOCAL_WAIT_MS: '0' },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /autopilot: resize-instance of blog failed: RunInstances failed: UnauthorizedOperation: You are not authorized/,
+      );
+    } finally {
+      proxy.rules.splice(0);
+    }
+  }, 90_000);
+});

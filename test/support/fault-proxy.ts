@@ -7,7 +7,8 @@
  *   reset / socket hang up);
  * - `lose-answer`: forwards the request, lets moto apply it, then closes the connection instead of
  *   answering (it happened, but the client cannot know);
- * - `hang`: accepts the request and never answers (the client's timeout must end it).
+ * - `hang`: accepts the request and never answers (the client's timeout must end it);
+ * - `deny`: answers 403 UnauthorizedOperation in EC2's error format, as IAM would (not retryable).
  *
  * `times` bounds how often a rule fires (default: once); `chance` makes it random, from a seeded
  * generator, so that a failing seed can be run again.
@@ -15,7 +16,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'drop' | 'lose-answer' | 'hang';
+export type FaultMode = 'drop' | 'lose-answer' | 'hang' | 'deny';
 
 export interface FaultRule {
   operation: string | RegExp;
@@ -91,6 +92,14 @@ export async function startFaultProxy(
       log.push({ operation, ...(rule ? { fault: rule.mode } : {}) });
       if (rule?.mode === 'drop') return void req.socket.destroy();
       if (rule?.mode === 'hang') return void hanging.add(res);
+      if (rule?.mode === 'deny') {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        return void res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>' +
+            `<Message>You are not authorized to perform ${operation}.</Message></Error></Errors>` +
+            '<RequestID>fault-proxy</RequestID></Response>',
+        );
+      }
       const out = request(
         { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
         (answer) => {

@@ -2,7 +2,7 @@
 import { applyTrigger, planTrigger } from '../../app/handle-trigger';
 import { parseEvent } from '../../events/parse-event';
 import type { Execution, Plan } from '../../model/plan';
-import { renderPlan } from '../render';
+import { failureLines, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
 function print(ctx: CliContext, results: (Plan | Execution)[]): void {
@@ -32,5 +32,7 @@ export async function apply(ctx: CliContext): Promise<number> {
   const executions: Execution[] = [];
   for (const trigger of triggers) executions.push(await applyTrigger(rt, trigger));
   print(ctx, executions);
-  return executions.some((e) => e.outcomes.some((o) => o.status === 'failed')) ? EXIT.failed : EXIT.ok;
+  const failures = failureLines(executions.flatMap((e) => e.outcomes));
+  for (const line of failures) ctx.io.stderr(line);
+  return failures.length > 0 ? EXIT.failed : EXIT.ok;
 }

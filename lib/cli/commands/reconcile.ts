@@ -1,7 +1,7 @@
 /** `autopilot reconcile`: the policy's alarms (and, outside a deployment, its topics, table and e-mail subscriptions). */
 import { reconcile as reconcileUseCase } from '../../app/reconcile';
 import { ensureEmailSubscriptions } from '../../aws/deployment';
-import { renderPlan } from '../render';
+import { failureLines, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
 export async function reconcile(ctx: CliContext): Promise<number> {
@@ -22,8 +22,7 @@ export async function reconcile(ctx: CliContext): Promise<number> {
     ];
     ctx.io.stdout(lines.join('\n'));
   }
-  const failed = [result.alarms, ...result.rechecks].some((e) =>
-    e.outcomes.some((o) => o.status === 'failed'),
-  );
-  return failed ? EXIT.failed : EXIT.ok;
+  const failures = failureLines([result.alarms, ...result.rechecks].flatMap((e) => e.outcomes));
+  for (const line of failures) ctx.io.stderr(line);
+  return failures.length > 0 ? EXIT.failed : EXIT.ok;
 }

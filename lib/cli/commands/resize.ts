@@ -11,7 +11,7 @@ import { planManualResize } from '../../plan/ladder';
 import type { InstanceTarget, Policy } from '../../policy/policy';
 import { ValidationError } from '../../errors';
 import { fleetEnv, type Runtime } from '../../app/runtime';
-import { renderPlan } from '../render';
+import { failureLines, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
 async function targetFor(
@@ -103,6 +103,8 @@ export async function resize(ctx: CliContext): Promise<number> {
     }
     ctx.io.stdout(lines.join('\n'));
   }
-  if (outcomes.some((o) => o.status === 'failed')) return EXIT.failed;
+  const failures = failureLines(outcomes);
+  for (const line of failures) ctx.io.stderr(line);
+  if (failures.length > 0) return EXIT.failed;
   return decision.ignored?.severity === 'warning' ? EXIT.failed : EXIT.ok;
 }
