@@ -1,6 +1,6 @@
 /** Scheduled: finds orphaned resources; reports, marks or deletes them as the policy's cleanup mode says. */
 import middy from '@middy/core';
-import { logErrors, withRuntime } from '../lib/lambda/middleware';
+import { logErrors, withinTime, withRuntime } from '../lib/lambda/middleware';
 import { onCleanupSchedule } from '../lib/lambda/cleanup';
 
-export const handler = middy(onCleanupSchedule).use(withRuntime()).use(logErrors());
+export const handler = middy(onCleanupSchedule).use(withinTime()).use(withRuntime()).use(logErrors());

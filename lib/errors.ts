@@ -88,6 +88,15 @@ export class RetryableFailureError extends AutopilotError {
   override readonly retryable = true;
 }
 
+/**
+ * The function's time is nearly up: no AWS call starts (and no retry waits) past the deadline, so the
+ * invocation ends cleanly and, being retryable, leaves its event for Lambda's retry.
+ */
+export class DeadlineExceededError extends AutopilotError {
+  override readonly name = 'DeadlineExceededError';
+  override readonly retryable = true;
+}
+
 export const isRetryable = (error: unknown): boolean => error instanceof AutopilotError && error.retryable;
 
 export const errorMessage = (error: unknown): string =>

@@ -2,6 +2,7 @@
  * `set-desired-capacity`: the group's new desired capacity. The target's record is written first, with
  * a condition on its version: that conditional write is what makes two racing decisions give one change.
  */
+import { isRetryable } from '../errors';
 import { groupRefusal } from '../plan/capacity';
 import { defineAction, need, type Check } from './action-module';
 
@@ -35,20 +36,30 @@ export const setDesiredCapacity = defineAction({
     const groups = need(ports, 'groups', a.type);
     const records = need(ports, 'records', a.type);
     const record = ctx.basis?.record ?? (await records.readTarget(a.target));
-    const change = { at: ctx.now().toISOString(), direction: a.direction, from: a.from, to: a.to };
+    const change = {
+      at: ctx.now().toISOString(),
+      direction: a.direction,
+      from: a.from,
+      to: a.to,
+      ...(ctx.operationKey ? { key: ctx.operationKey } : {}),
+    };
     const recorded = await records.recordChange(a.target, record.version, change);
     if (!recorded)
       return { status: 'dropped', detail: `another change to ${a.target} was recorded meanwhile` };
     try {
       await groups.setDesiredCapacity(a.autoScalingGroup, a.to);
     } catch (error) {
-      // Give the cooldown back: nothing changed, so the next alarm must not be held back by this attempt.
+      // Not known to have failed (a timeout, a lost answer): the record stays, and a retry of this event
+      // finds from the group whether the change landed, and resumes it (plan/capacity.ts).
+      if (isRetryable(error)) throw error;
+      // AWS refused: nothing changed, so give the cooldown back; the next alarm must not be held back.
       const previous = record.lastActionAt
         ? {
             at: record.lastActionAt,
             direction: record.lastDirection ?? a.direction,
             from: record.lastFrom ?? a.from,
             to: record.lastTo ?? a.from,
+            ...(record.lastKey ? { key: record.lastKey } : {}),
           }
         : undefined;
       await records.recordChange(a.target, recorded.version, previous).catch(() => undefined);

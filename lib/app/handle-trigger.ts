@@ -33,7 +33,15 @@ type Acting = Exclude<Route, { kind: 'ignore' }>;
 async function planGroup(rt: Runtime, route: Extract<Route, { kind: 'capacity' }>): Promise<Planned> {
   const { trigger, target, rule } = route;
   const snapshot = await readGroupSnapshot(rt, trigger, target, rule);
-  const decision = planCapacity({ trigger, target, rule, snapshot, now: rt.now() });
+  const key = eventKey(trigger);
+  const decision = planCapacity({
+    trigger,
+    target,
+    rule,
+    snapshot,
+    now: rt.now(),
+    ...(key ? { eventKey: key } : {}),
+  });
   const ignored: Ignored[] = decision.ignored ? [{ ...decision.ignored, target: target.name }] : [];
   return {
     plan: { trigger, actions: decision.action ? [decision.action] : [], ignored },

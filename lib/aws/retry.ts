@@ -12,7 +12,18 @@
  * bounded twice, by attempts and by the total time since the first attempt, so a slow outage cannot hold a
  * Lambda until its timeout.
  */
-import { isRetryable } from '../errors';
+import { DeadlineExceededError, isRetryable } from '../errors';
+
+/** When the running function must have stopped calling AWS (epoch ms); none outside a Lambda. */
+let deadline: number | undefined;
+
+/**
+ * Sets (or clears) the deadline of this process's calls: a Lambda's end less a margin. An attempt that
+ * would start after it is not made, and a retry whose wait would end after it is not waited for.
+ */
+export function setDeadline(at: number | undefined): void {
+  deadline = at;
+}
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included (1: no retry). @default 5 */
@@ -46,6 +57,11 @@ export interface RetryOptions {
   now?: () => number;
   /** Called before each attempt (1 is the first): the cleanup counts its calls and retries with it. */
   onAttempt?: (attempt: number) => void;
+  /**
+   * The call is what the margin before the deadline is kept for (giving an event back): it may run
+   * after the deadline, still within its own request timeout.
+   */
+  inMargin?: boolean;
 }
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,6 +69,27 @@ export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeo
 /** The ceiling of the wait before attempt `attempt + 1` (full jitter waits a random part of it). */
 export const backoffCeiling = (attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>): number =>
   Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+
+const tooLate = () =>
+  new DeadlineExceededError("the function's time is nearly up: no more AWS calls in this run");
+
+/**
+ * `fn()`, or a DeadlineExceededError when the deadline comes first: the request may still be answered,
+ * but this run stops waiting for it and ends cleanly (its answer is then as good as lost, which every
+ * write here is made to survive).
+ */
+async function beforeDeadline<T>(fn: () => Promise<T>, deadline: number | undefined): Promise<T> {
+  if (deadline === undefined) return fn();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(tooLate()), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([fn(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * `fn()`'s result; when it throws a retryable error (`isRetryable`), `fn` is called again after a wait,
@@ -71,14 +108,17 @@ export async function withRetries<T>(fn: () => Promise<T>, options: RetryOptions
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const started = now();
+  const until = options.inMargin ? undefined : deadline;
   for (let attempt = 1; ; attempt += 1) {
+    if (until !== undefined && now() >= until) throw tooLate();
     options.onAttempt?.(attempt);
     try {
-      return await fn();
+      return await beforeDeadline(fn, until);
     } catch (error) {
       if (attempt >= policy.attempts || !isRetryable(error)) throw error;
       const wait = random() * backoffCeiling(attempt, policy);
       if (now() - started + wait > policy.budgetMs) throw error;
+      if (until !== undefined && now() + wait >= until) throw error;
       await sleep(wait);
     }
   }

@@ -4,7 +4,11 @@
 import type { Context } from 'aws-lambda';
 import type { MiddlewareObj } from '@middy/core';
 import { AutopilotError, ValidationError, errorMessage, isRetryable } from '../errors';
+import { setDeadline } from '../aws/retry';
 import { lambdaRuntime, type LambdaRuntime } from './runtime';
+
+/** Time kept back at the end of an invocation: to log, release the event's claim and return. */
+export const DEADLINE_MARGIN_MS = 3_000;
 
 export type AutopilotContext = Context & { autopilot: LambdaRuntime };
 
@@ -39,5 +43,23 @@ export function logErrors(): MiddlewareObj<unknown, unknown, Error, Context> {
         }),
       );
     },
+  };
+}
+
+/**
+ * Keeps every AWS call within the invocation's time: no call starts, and no retry waits, later than
+ * the Lambda's remaining time less a margin. A run that would not finish fails retryably instead, its
+ * event given back for Lambda's retry, rather than being killed mid-way with its claim held.
+ */
+export function withinTime(): MiddlewareObj<unknown, unknown, Error, Context> {
+  const clear = () => setDeadline(undefined);
+  return {
+    name: 'withinTime',
+    before(request) {
+      const remaining = request.context.getRemainingTimeInMillis?.();
+      setDeadline(typeof remaining === 'number' ? Date.now() + remaining - DEADLINE_MARGIN_MS : undefined);
+    },
+    after: clear,
+    onError: clear,
   };
 }

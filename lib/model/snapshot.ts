@@ -31,6 +31,8 @@ export interface RecordedChange {
   direction: 'out' | 'in' | 'up' | 'down';
   from: number | string;
   to: number | string;
+  /** The event (or operation) that made it: a retry of the same event resumes it instead of adding to it. */
+  key?: string;
 }
 
 /** What the orchestrator last did to a target, kept in the state table across invocations. */
@@ -42,6 +44,8 @@ export interface TargetRecord {
   /** Capacity or instance type before and after the last change. */
   lastFrom?: number | string;
   lastTo?: number | string;
+  /** The event (or operation) that made the last change. */
+  lastKey?: string;
   /** Opaque version for conditional writes: the change is recorded only if nobody recorded one since. */
   version: number;
 }

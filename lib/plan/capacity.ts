@@ -100,6 +100,8 @@ export interface CapacityInput {
   snapshot: AutoScalingSnapshot;
   now: Date;
   prices?: PriceLookup;
+  /** The event's idempotency key: a change this very event recorded before is resumed, not repeated. */
+  eventKey?: string;
 }
 
 export function planCapacity({
@@ -109,6 +111,7 @@ export function planCapacity({
   snapshot,
   now,
   prices = hourlyPrice,
+  eventKey,
 }: CapacityInput): Decision {
   const asg = target.autoScalingGroup;
   if (trigger.state !== 'ALARM') {
@@ -120,9 +123,33 @@ export function planCapacity({
   const group = snapshot.group;
   const current = group.desiredCapacity;
 
+  // An earlier attempt of this same event recorded its change, and its answer was lost (or it ran out of
+  // time): the group tells whether the change landed. Resumed, never added to.
+  const last = snapshot.record;
+  if (eventKey && last.lastKey === eventKey && typeof last.lastTo === 'number') {
+    if (current === last.lastTo)
+      return skip(`an earlier attempt of this event already scaled ${asg} ${last.lastFrom} → ${last.lastTo}`);
+    if (current === last.lastFrom) {
+      const delta = monthlyCost(group.instanceType, last.lastTo - current, prices);
+      return {
+        action: {
+          type: 'set-desired-capacity',
+          target: target.name,
+          autoScalingGroup: asg,
+          from: current,
+          to: last.lastTo,
+          direction,
+          ...(group.instanceType ? { instanceType: group.instanceType } : {}),
+          reason: `resuming the change an earlier attempt of this event recorded at ${formatTime(new Date(last.lastActionAt ?? 0))}: scale ${asg} ${direction} ${current} → ${last.lastTo}`,
+          ...(delta === undefined ? {} : { monthlyCostDeltaUsd: delta }),
+          ...(trigger.region ? { region: trigger.region } : {}),
+        },
+      };
+    }
+  }
+
   const ends = cooldownEnds(snapshot.record, target.cooldownMinutes, direction);
   if (ends && now < ends) {
-    const last = snapshot.record;
     return skip(
       `${target.name} is cooling down until ${formatTime(ends)} after scaling ${last.lastDirection} ` +
         `${last.lastFrom} → ${last.lastTo} at ${formatTime(new Date(last.lastActionAt ?? 0))}; ` +

@@ -271,3 +271,39 @@ describe('a CLI run whose change keeps failing', () => {
     }
   }, 90_000);
 });
+
+describe.each<[string, FaultRule['mode']]>([
+  ['before the change is made', 'hang'],
+  ['after the change is made, its answer not yet back', 'apply-then-hang'],
+])('an invocation whose time runs out %s', (_, mode) => {
+  it('stops before the Lambda timeout, leaves the event retryable, and the retry leaves the group changed once', async () => {
+    const { env, event } = await fleet();
+    proxy.rules.splice(0, proxy.rules.length, { operation: 'SetDesiredCapacity', mode });
+    proxy.log.length = 0;
+    const saved = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+    resetLambdaRuntime();
+    try {
+      // 4 s left when it starts: the deadline (less the 3 s margin) comes long before the 10 s request timeout.
+      const short = { ...lambdaContext, getRemainingTimeInMillis: () => 4_000 };
+      const started = Date.now();
+      const error = await handler(event, short as unknown as Parameters<typeof handler>[1]).catch(
+        (e: Error) => e,
+      );
+      expect(Date.now() - started).toBeLessThan(4_000);
+      // Thrown, and retryable: Lambda retries the invocation.
+      expect(error).toMatchObject({ retryable: true });
+      expect((error as Error).message).toMatch(/time is nearly up/);
+      // Lambda's retries, with time to spare: the recorded change is resumed, or found done.
+      await invoke(event);
+      await invoke(event);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = saved;
+      resetLambdaRuntime();
+      proxy.rules.splice(0);
+    }
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
+    const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
+    expect(mails.every((m) => !/3 → 5/.test(m.subject ?? ''))).toBe(true);
+  }, 60_000);
+});

@@ -8,6 +8,7 @@
  * - `lose-answer`: forwards the request, lets moto apply it, then closes the connection instead of
  *   answering (it happened, but the client cannot know);
  * - `hang`: accepts the request and never answers (the client's timeout must end it);
+ * - `apply-then-hang`: forwards the request (moto applies it) and never answers;
  * - `deny`: answers 403 UnauthorizedOperation in EC2's error format, as IAM would (not retryable).
  *
  * `times` bounds how often a rule fires (default: once); `chance` makes it random, from a seeded
@@ -16,7 +17,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'drop' | 'lose-answer' | 'hang' | 'deny';
+export type FaultMode = 'drop' | 'lose-answer' | 'hang' | 'apply-then-hang' | 'deny';
 
 export interface FaultRule {
   operation: string | RegExp;
@@ -103,6 +104,11 @@ export async function startFaultProxy(
       const out = request(
         { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
         (answer) => {
+          if (rule?.mode === 'apply-then-hang') {
+            answer.resume();
+            hanging.add(res);
+            return;
+          }
           if (rule?.mode === 'lose-answer') {
             answer.resume();
             answer.on('end', () => req.socket.destroy());

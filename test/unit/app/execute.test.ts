@@ -96,15 +96,29 @@ describe('a capacity change', () => {
   });
 
   it('gives the cooldown back when AWS refuses, and the plan attempts nothing more', async () => {
-    const { ports, calls } = capacityPorts(
-      1,
-      new AwsCallError('SetDesiredCapacity', 'Throttling', 'slow', true),
+    const refused = new AwsCallError(
+      'SetDesiredCapacity',
+      'ValidationError',
+      'New SetDesiredCapacity value 9 is above max value 5',
+      false,
     );
+    const { ports, calls } = capacityPorts(1, refused);
     const outcomes = await executeActions([{ action: scaleOut() }, { action: scaleOut(3, 4) }], env(ports));
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'dropped']);
-    expect(outcomes[0]).toMatchObject({ retryable: true, detail: expect.stringContaining('Throttling') });
+    expect(outcomes[0]).toMatchObject({
+      retryable: false,
+      detail: expect.stringContaining('ValidationError'),
+    });
     expect(outcomes[1]!.detail).toBe('an earlier action of this plan failed');
     expect(calls).toEqual(['describe', 'read', 'record v4 1→3', 'set 3', 'record v5 none']);
+  });
+
+  it('keeps the record when the outcome is unknown (a retry of the event resumes it)', async () => {
+    const lost = new AwsCallError('SetDesiredCapacity', 'TimeoutError', 'no answer', true);
+    const { ports, calls } = capacityPorts(1, lost);
+    const [out] = await executeActions([{ action: scaleOut() }], env(ports));
+    expect(out).toMatchObject({ status: 'failed', retryable: true });
+    expect(calls).toEqual(['describe', 'read', 'record v4 1→3', 'set 3']);
   });
 
   it('does nothing in a dry run', async () => {

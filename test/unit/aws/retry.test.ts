@@ -4,9 +4,15 @@
  * documents (test/integration/calls.test.ts checks the same with the real SDK). No test waits: `sleep`
  * records the waits instead.
  */
-import { AwsCallError } from '../../../lib/errors';
+import { AwsCallError, DeadlineExceededError } from '../../../lib/errors';
 import { call, isUnreadableServerError, toAwsError } from '../../../lib/aws/call';
-import { DEFAULT_RETRY, backoffCeiling, withRetries, type RetryOptions } from '../../../lib/aws/retry';
+import {
+  DEFAULT_RETRY,
+  backoffCeiling,
+  setDeadline,
+  withRetries,
+  type RetryOptions,
+} from '../../../lib/aws/retry';
 
 /** An error as the SDK throws it for an AWS error document (a service exception). */
 const serviceError = (
@@ -206,5 +212,40 @@ describe('isUnreadableServerError', () => {
     ['a network error', networkError('ECONNRESET'), false],
   ])('%s: %s', (_, error, expected) => {
     expect(isUnreadableServerError(error)).toBe(expected);
+  });
+});
+
+describe("the function's deadline", () => {
+  afterEach(() => setDeadline(undefined));
+
+  it('starts no attempt after it, and says so with a retryable error', async () => {
+    setDeadline(Date.now() - 1);
+    const fn = jest.fn(async () => 'ok');
+    const error = await withRetries(fn).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as DeadlineExceededError).retryable).toBe(true);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('waits for no retry that would end after it', async () => {
+    setDeadline(Date.now() + 50);
+    const waits: number[] = [];
+    const throttled = new AwsCallError('PutItem', 'ThrottlingException', 'slow down', true);
+    const error = await withRetries(
+      async () => {
+        throw throttled;
+      },
+      { random: () => 0.99, retry: { baseMs: 1000 }, sleep: async (ms) => void waits.push(ms) },
+    ).catch((e: unknown) => e);
+    expect(error).toBe(throttled);
+    expect(waits).toEqual([]);
+  });
+
+  it('stops waiting for an answer that has not come by then', async () => {
+    setDeadline(Date.now() + 30);
+    const started = Date.now();
+    const error = await withRetries(() => new Promise(() => undefined)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

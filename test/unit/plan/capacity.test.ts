@@ -405,3 +405,47 @@ describe('invariants (property tests)', () => {
     );
   });
 });
+
+describe('a retry of an event whose change was recorded (its answer lost, or its time run out)', () => {
+  const KEY = 'autopilot-web-high@2026-11-27T12:04:00.000+0000';
+  const recorded = {
+    lastActionAt: '2026-11-27T12:04:30.000Z',
+    lastDirection: 'out' as const,
+    lastFrom: 1,
+    lastTo: 3,
+  };
+
+  it.each([
+    ['resumes it when the group is still where it was', 1, { action: { from: 1, to: 3 } }],
+    [
+      'does nothing when the group already got there',
+      3,
+      {
+        ignored: {
+          reason: 'an earlier attempt of this event already scaled web-asg 1 → 3',
+          severity: 'info',
+        },
+      },
+    ],
+    [
+      'waits out the cooldown when someone else moved the group meanwhile',
+      2,
+      { ignored: { severity: 'info' } },
+    ],
+  ])('%s', (_name, desired, expected) => {
+    const decision = plan({
+      eventKey: KEY,
+      snapshot: snapshot({ desiredCapacity: desired }, { ...recorded, lastKey: KEY, version: 4 }),
+    });
+    expect(decision).toMatchObject(expected);
+  });
+
+  it('is an ordinary cooldown for another event', () => {
+    const decision = plan({
+      eventKey: 'autopilot-web-high@2026-11-27T12:04:50.000+0000',
+      snapshot: snapshot({ desiredCapacity: 1 }, { ...recorded, lastKey: KEY, version: 4 }),
+    });
+    expect(decision.action).toBeUndefined();
+    expect(decision.ignored?.reason).toMatch(/cooling down/);
+  });
+});
