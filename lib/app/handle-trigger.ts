@@ -15,6 +15,7 @@ import { executionEmail } from '../notify/email';
 import { describeTrigger } from '../notify/words';
 import { planCapacity } from '../plan/capacity';
 import { planResize } from '../plan/ladder';
+import { eventGuard } from '../plan/event-guards';
 import { eventKey, routeTrigger, type Route } from '../plan/route';
 import type { AutoScalingTarget } from '../policy/policy';
 import { errorMessage } from '../errors';
@@ -96,9 +97,23 @@ const ignoredPlan = (trigger: Trigger, ignored: Ignored): Plan => ({
   ignored: [ignored],
 });
 
+/**
+ * The route, with the events that name a managed alarm but must not act turned into ignores (too old,
+ * from the future, another region, an operator against the rule, absurd datapoints). A re-check by
+ * reconcile is of the alarm's present state, so its age does not count.
+ */
+function routeOf(rt: Runtime, trigger: Trigger): Route {
+  const route = routeTrigger(trigger, rt.policy);
+  if (route.kind === 'ignore') return route;
+  const recheck = trigger.kind === 'alarm' && trigger.source === 'reconcile';
+  const now = recheck ? new Date(trigger.stateChangeTime) : rt.now();
+  const ignored = eventGuard(route.trigger, route.rule, route.target.name, { now, region: rt.aws.region });
+  return ignored ? { kind: 'ignore', ignored } : route;
+}
+
 /** What would be done; reads AWS, changes nothing. Reports an event already handled as such. */
 export async function planTrigger(rt: Runtime, trigger: Trigger): Promise<Plan> {
-  const route = routeTrigger(trigger, rt.policy);
+  const route = routeOf(rt, trigger);
   if (route.kind === 'ignore') return ignoredPlan(trigger, route.ignored);
   const key = eventKey(trigger);
   const seen = key ? await rt.store.readEvent(key) : undefined;
@@ -126,7 +141,7 @@ function operationKey(trigger: Trigger, event: string | undefined, record: Targe
 
 /** Plans and applies one trigger, exactly once per event, and e-mails the decision. */
 export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execution> {
-  const route = routeTrigger(trigger, rt.policy);
+  const route = routeOf(rt, trigger);
   const event = route.kind === 'ignore' ? undefined : eventKey(trigger);
   // A dry run is remembered apart: its duplicates are not e-mailed twice, and a real run later still acts.
   const key = event && rt.dryRun ? `dry-run:${event}` : event;

@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from '../../lib/app/runtime';
 import { silentLogger } from '../../lib/log';
 import { call } from '../../lib/aws/call';
 import { Notifier } from '../../lib/aws/notifier';
+import type { AlarmTrigger } from '../../lib/events/trigger';
 import { parseEvent } from '../../lib/events/parse-event';
 import { fireAlarm } from '../../lib/local/alarm-event';
 import { createGroup, desiredCapacity } from '../../lib/local/fleet';
@@ -116,7 +117,8 @@ describe('escalation: an alarm that stays in ALARM', () => {
       env.deployment.alarmTopicArn,
     );
     const [trigger] = parseEvent(event);
-    await applyTrigger(runtime(env, T0), trigger!);
+    // The run's clock is T0, so the alarm changed state then (an event from later would be from the future).
+    await applyTrigger(runtime(env, T0), { ...(trigger as AlarmTrigger), stateChangeTime: T0.toISOString() });
     expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
   });
 
