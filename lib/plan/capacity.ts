@@ -122,6 +122,24 @@ export function planCapacity({
   if (refused || !snapshot.group) return { ignored: refused };
   const group = snapshot.group;
   const current = group.desiredCapacity;
+  /** The decision to move the group from where it is to `to`, priced. */
+  const scale = (to: number, reason: string): Decision => {
+    const delta = monthlyCost(group.instanceType, to - current, prices);
+    return {
+      action: {
+        type: 'set-desired-capacity',
+        target: target.name,
+        autoScalingGroup: asg,
+        from: current,
+        to,
+        direction,
+        ...(group.instanceType ? { instanceType: group.instanceType } : {}),
+        reason,
+        ...(delta === undefined ? {} : { monthlyCostDeltaUsd: delta }),
+        ...(trigger.region ? { region: trigger.region } : {}),
+      },
+    };
+  };
 
   // An earlier attempt of this same event recorded its change, and its answer was lost (or it ran out of
   // time): the group tells whether the change landed. Resumed, never added to.
@@ -129,23 +147,11 @@ export function planCapacity({
   if (eventKey && last.lastKey === eventKey && typeof last.lastTo === 'number') {
     if (current === last.lastTo)
       return skip(`an earlier attempt of this event already scaled ${asg} ${last.lastFrom} → ${last.lastTo}`);
-    if (current === last.lastFrom) {
-      const delta = monthlyCost(group.instanceType, last.lastTo - current, prices);
-      return {
-        action: {
-          type: 'set-desired-capacity',
-          target: target.name,
-          autoScalingGroup: asg,
-          from: current,
-          to: last.lastTo,
-          direction,
-          ...(group.instanceType ? { instanceType: group.instanceType } : {}),
-          reason: `resuming the change an earlier attempt of this event recorded at ${formatTime(new Date(last.lastActionAt ?? 0))}: scale ${asg} ${direction} ${current} → ${last.lastTo}`,
-          ...(delta === undefined ? {} : { monthlyCostDeltaUsd: delta }),
-          ...(trigger.region ? { region: trigger.region } : {}),
-        },
-      };
-    }
+    if (current === last.lastFrom)
+      return scale(
+        last.lastTo,
+        `resuming the change an earlier attempt of this event recorded at ${formatTime(new Date(last.lastActionAt ?? 0))}: scale ${asg} ${direction} ${current} → ${last.lastTo}`,
+      );
   }
 
   const ends = cooldownEnds(snapshot.record, target.cooldownMinutes, direction);
@@ -231,22 +237,9 @@ export function planCapacity({
     );
   }
 
-  const delta = monthlyCost(group.instanceType, to - current, prices);
-  const reason =
+  return scale(
+    to,
     `${where}: scale ${asg} ${direction} ${current} → ${to} (${stepWords(rule, current, value)}` +
-    `, bounds ${bounds.min}–${bounds.max})${held}`;
-  return {
-    action: {
-      type: 'set-desired-capacity',
-      target: target.name,
-      autoScalingGroup: asg,
-      from: current,
-      to,
-      direction,
-      ...(group.instanceType ? { instanceType: group.instanceType } : {}),
-      reason,
-      ...(delta === undefined ? {} : { monthlyCostDeltaUsd: delta }),
-      ...(trigger.region ? { region: trigger.region } : {}),
-    },
-  };
+      `, bounds ${bounds.min}–${bounds.max})${held}`,
+  );
 }

@@ -52,6 +52,20 @@ async function fleet(): Promise<{ env: Deployed; event: Record<string, unknown> 
   return { env, event };
 }
 
+/** A fresh account with the seed's blog server (its Elastic IP), resized blue-green by the policy. */
+async function blog() {
+  await useMoto();
+  const server = await createServer(new AwsClients({ region: 'us-east-1' }), {
+    tags: { Name: 'wordpress' },
+    instanceType: 't2.micro',
+    elasticIp: true,
+  });
+  const env = await deploy(
+    blogPolicy('      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: blue-green'),
+  );
+  return { server, env };
+}
+
 /** The high alarm's event again (the alarm is already in ALARM: its notification as SNS would send it). */
 const fleetEvent = (env: Deployed) =>
   fireAlarm(env.aws, 'autopilot-web-high', [85, 88, 90, 79, 81], env.deployment.alarmTopicArn);
@@ -197,16 +211,7 @@ describe.each<[string, FaultRule[]]>([
   ['a lost answer to moving the address', [{ operation: 'AssociateAddress', mode: 'lose-answer' }]],
 ])('a blue-green resize through %s', (_, rules) => {
   it('ends with one image, one replacement, and the Elastic IP on it', async () => {
-    await useMoto();
-    const aws = new AwsClients({ region: 'us-east-1' });
-    const server = await createServer(aws, {
-      tags: { Name: 'wordpress' },
-      instanceType: 't2.micro',
-      elasticIp: true,
-    });
-    const env = await deploy(
-      blogPolicy('      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: blue-green'),
-    );
+    const { server, env } = await blog();
     const event = await fireAlarm(
       env.aws,
       'autopilot-blog-high',
@@ -246,16 +251,7 @@ describe('a CLI run whose change keeps failing', () => {
   }, 60_000);
 
   it('resize says why the workflow failed, on stderr, and exits 1', async () => {
-    await useMoto();
-    const aws = new AwsClients({ region: 'us-east-1' });
-    const server = await createServer(aws, {
-      tags: { Name: 'wordpress' },
-      instanceType: 't2.micro',
-      elasticIp: true,
-    });
-    const env = await deploy(
-      blogPolicy('      ladder: [t2.micro, t2.small, t2.medium, t2.large]\n      strategy: blue-green'),
-    );
+    const { server, env } = await blog();
     proxy.rules.splice(0, proxy.rules.length, { operation: 'RunInstances', mode: 'deny', times: 1e9 });
     try {
       const run = await autopilotAsync(['resize', server.instanceId, '--to', 't2.small'], {

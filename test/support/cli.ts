@@ -12,6 +12,15 @@ export interface CliRun {
   json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The command's environment: a clean one, pointed at the local AWS. */
+const cliEnv = (options: { endpoint: string; env?: Record<string, string> }): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  ...awsEnv(options.endpoint),
+  AUTOPILOT_LOG_LEVEL: 'warn',
+  ...options.env,
+});
+
 export function autopilot(
   args: string[],
   options: { endpoint: string; input?: string; env?: Record<string, string> },
@@ -19,13 +28,7 @@ export function autopilot(
   const out = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input ?? '',
     encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...awsEnv(options.endpoint),
-      AUTOPILOT_LOG_LEVEL: 'warn',
-      ...options.env,
-    },
+    env: cliEnv(options),
     timeout: 60_000,
   });
   return {
@@ -45,15 +48,7 @@ export function autopilotAsync(
   options: { endpoint: string; input?: string; env?: Record<string, string> },
 ): Promise<CliRun & { ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...awsEnv(options.endpoint),
-      AUTOPILOT_LOG_LEVEL: 'warn',
-      ...options.env,
-    },
-  });
+  const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(options) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
