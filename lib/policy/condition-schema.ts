@@ -20,6 +20,20 @@ export const nonNegativeInt = () =>
     );
 export const finite = () => z.number({ error: 'expected a number' });
 
+/** CloudWatch's names (metric, namespace): 1 to 255 characters, printable, no leading colon. */
+const cloudWatchName = (what: string) =>
+  z.string({ error: `expected ${what}` }).check(
+    z.minLength(1, { error: `expected ${what}` }),
+    z.maxLength(255, { error: `expected ${what} of at most 255 characters (CloudWatch's limit)` }),
+    z.refine(
+      (v: string) =>
+        ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) && !v.startsWith(':'),
+      {
+        error: `expected ${what} of printable characters, not starting with ':'`,
+      },
+    ),
+  );
+
 const STATISTICS = ['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount'] as const;
 
 /** CloudWatch accepts 10, 20 and 30 s (high resolution) or any multiple of 60 s. */
@@ -35,15 +49,23 @@ const periodSeconds = positiveInt('a period of 10, 20, 30 or a multiple of 60 se
  */
 export const ConditionSchema = z.strictObject({
   /** @default CPUUtilization */
-  metric: z._default(z.string().check(z.minLength(1)), 'CPUUtilization'),
+  metric: z._default(cloudWatchName('a metric name'), 'CPUUtilization'),
   /** @default AWS/EC2 */
-  namespace: z._default(z.string().check(z.minLength(1)), 'AWS/EC2'),
+  namespace: z._default(cloudWatchName('a namespace'), 'AWS/EC2'),
   /** @default Average */
   statistic: z._default(z.enum(STATISTICS, { error: `expected one of ${STATISTICS.join(', ')}` }), 'Average'),
   above: z.optional(finite()),
   below: z.optional(finite()),
-  /** How long the threshold must be crossed; becomes the alarm's evaluation periods. @default 5 */
-  forMinutes: z._default(positiveInt(), 5),
+  /**
+   * How long the threshold must be crossed; becomes the alarm's evaluation periods. CloudWatch evaluates
+   * at most one day (periods × period ≤ 86,400 s). @default 5
+   */
+  forMinutes: z._default(
+    positiveInt('a positive number of minutes, at most 1440').check(
+      z.lte(1440, { error: 'expected at most 1440 minutes: CloudWatch evaluates at most one day' }),
+    ),
+    5,
+  ),
   /** @default 60 */
   periodSeconds: z._default(periodSeconds, 60),
 });

@@ -27,7 +27,14 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Policy {
       }),
     );
   }
-  return validatePolicy(doc.toJS(), file);
+  let value: unknown;
+  try {
+    // Aliases are expanded here: a document that expands too far (an alias bomb) stops, naming the file.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    throw new PolicyError(file, [`cannot read the YAML: ${(cause as Error).message}`], { cause });
+  }
+  return validatePolicy(value, file);
 }
 
 export function loadPolicy(file: string): Policy {

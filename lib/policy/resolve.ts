@@ -4,6 +4,7 @@
  * reported with the path of the field to fix, and all of them at once.
  */
 import { resolveCleanup } from './cleanup';
+import { notBigger } from './instance-sizes';
 import type { ConditionFile, PolicyFile, TargetFile } from './schema';
 import type {
   AutoScalingTarget,
@@ -145,6 +146,10 @@ function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTa
   const seen = new Set<string>();
   t.scaleUp.ladder.forEach((type, i) => {
     if (seen.has(type)) issues.push(`${path}.scaleUp.ladder[${i}]: ${type} is already on the ladder`);
+    else if (i > 0) {
+      const wrong = notBigger(t.scaleUp!.ladder[i - 1]!, type);
+      if (wrong) issues.push(`${path}.scaleUp.ladder[${i}]: ${wrong}`);
+    }
     seen.add(type);
   });
   const spec = t.scaleUp;

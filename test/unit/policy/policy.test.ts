@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy, loadPolicy } from '../../../lib/policy/load';
 import { policyJsonSchema } from '../../../lib/policy/json-schema';
-import { SEED_POLICY, issuesOf } from '../../support/builders';
+import { SEED_POLICY, blogPolicy, issuesOf } from '../../support/builders';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -213,5 +213,76 @@ describe('JSON Schema for editors', () => {
     };
     expect(schema.required).toEqual(['version']);
     expect(schema.properties.alarmPrefix?.default).toBe('autopilot');
+  });
+});
+
+describe('ladders go up', () => {
+  const withLadder = (ladder: string) => blogPolicy(`      ladder: ${ladder}\n      strategy: blue-green`);
+
+  it.each([
+    [
+      'a descending ladder',
+      '[t2.large, t2.micro]',
+      'targets[0].scaleUp.ladder[1]: t2.micro is not bigger than t2.large',
+    ],
+    [
+      'a smaller size of another family',
+      '[m5.xlarge, c5.large]',
+      'targets[0].scaleUp.ladder[1]: c5.large is not bigger than m5.xlarge',
+    ],
+    [
+      'a size repeated in the family',
+      '[m5.2xlarge, m5.2xlarge]',
+      'targets[0].scaleUp.ladder[1]: m5.2xlarge is already on the ladder',
+    ],
+  ])('rejects %s', (_name, ladder, expected) => {
+    expect(issuesOf(withLadder(ladder))).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  it.each([
+    ['one size at a time', '[t2.micro, t2.small, t2.medium, t2.large]'],
+    ['through the numbered sizes', '[m5.large, m5.xlarge, m5.2xlarge, m5.4xlarge]'],
+    ['to another family of the same size', '[t3.large, m5.large, m5.xlarge]'],
+  ])('accepts %s', (_name, ladder) => {
+    expect(() => parsePolicy(withLadder(ladder))).not.toThrow();
+  });
+});
+
+it('names the file and stops on a YAML document that expands too far (an alias bomb)', () => {
+  const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 0; i < 9; i += 1) {
+    const prev = String.fromCharCode(97 + i);
+    const next = String.fromCharCode(98 + i);
+    lines.push(
+      `${next}: &${next} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`,
+    );
+  }
+  expect(() => parsePolicy(lines.join('\n'), 'bomb.yml')).toThrow(/^bomb\.yml: cannot read the YAML: /);
+});
+
+describe("CloudWatch's limits, checked at validate", () => {
+  const withWhen = (when: string) =>
+    SEED_POLICY.replace(/scaleOut: \{ when: \{[^}]*\}/, `scaleOut: { when: { ${when} }`);
+
+  it.each([
+    [
+      'a metric name over 255 characters',
+      `metric: ${'M'.repeat(256)}, above: 70`,
+      'targets[0].scaleOut.when.metric: expected a metric name of at most 255 characters',
+    ],
+    [
+      'a namespace with a control character',
+      'namespace: "AWS/\\u0007EC2", above: 70',
+      'targets[0].scaleOut.when.namespace: expected a namespace of printable characters',
+    ],
+    [
+      'more than a day of evaluation',
+      'above: 70, forMinutes: 1441',
+      'targets[0].scaleOut.when.forMinutes: expected at most 1440 minutes',
+    ],
+  ])('rejects %s', (_name, when, expected) => {
+    const text = withWhen(when);
+    expect(text).not.toBe(SEED_POLICY);
+    expect(issuesOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });
 });
