@@ -20,7 +20,7 @@ const layer = (name, paths, why) => ({ name, paths, why });
 const LAYERS = [
   layer(
     'base',
-    ['lib/errors.ts', 'lib/log.ts', 'lib/validation/'],
+    ['lib/errors.ts', 'lib/log.ts', 'lib/concurrency.ts', 'lib/validation/'],
     'errors, logging and validation are used by every layer, so they can depend on none of them',
   ),
   layer(

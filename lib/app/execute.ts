@@ -16,7 +16,7 @@
 import type { ActionContext, Applied, Check, Planned } from '../actions/action-module';
 import type { Ports } from '../actions/ports';
 import { moduleOf } from '../actions/registry';
-import { mapLimit } from '../aws/cleanup/calls';
+import { mapLimit } from '../concurrency';
 import { errorMessage, isRetryable } from '../errors';
 import type { Logger } from '../log';
 import type { Action } from '../model/action';
