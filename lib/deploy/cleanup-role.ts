@@ -70,7 +70,12 @@ export function cleanupStatements(cleanup: CleanupPolicy): Statement[] {
       Effect: 'Allow',
       Action: tagWrites,
       Resource: '*',
-      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.deleteAfter] } },
+      // Null: a DeleteTags naming no key would remove every tag (`autopilot:protect` too) and pass a
+      // ForAllValues condition vacuously.
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [TAGS.deleteAfter] },
+        Null: { 'aws:TagKeys': 'false' },
+      },
     });
   if (marked.length)
     statements.push({

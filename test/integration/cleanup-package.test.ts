@@ -61,6 +61,7 @@ describe.each([
     const tagging = role.statements.find((s) => s.Action.includes('ec2:CreateTags'))!;
     expect(tagging.Condition).toEqual({
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['autopilot:delete-after'] },
+      Null: { 'aws:TagKeys': 'false' },
     });
     expect(role.statements.find((s) => s.Action.includes('dynamodb:PutItem'))!.Resource).toEqual({
       'Fn::GetAtt': ['StateTable', 'Arn'],

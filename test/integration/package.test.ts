@@ -125,6 +125,53 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
+  it('lets the resize role tag only what it creates, and on adopted instances only the resize history', () => {
+    const role = template.Resources.ResizeTaskIamRoleLambdaExecution!;
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ) as (Statement & { Condition?: Record<string, Record<string, unknown>> })[];
+    const tagging = statements.filter((st) =>
+      ([] as string[]).concat(st.Action).some((a) => a === 'ec2:CreateTags' || a === 'ec2:DeleteTags'),
+    );
+    expect(tagging.length).toBeGreaterThan(0);
+    for (const st of tagging) {
+      const onCreate = st.Condition?.StringEquals?.['ec2:CreateAction'];
+      if (onCreate) {
+        expect(onCreate).toEqual(['RunInstances', 'CreateImage']);
+        expect(([] as string[]).concat(st.Action)).toEqual(['ec2:CreateTags']);
+        continue;
+      }
+      // On existing resources: named keys only, never none (a DeleteTags with no key removes them all).
+      expect(st.Resource).not.toBe('*');
+      expect(st.Condition?.Null).toEqual({ 'aws:TagKeys': 'false' });
+      const keys = st.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys'] as string[];
+      expect(keys).not.toContain('autopilot:protect');
+      if (JSON.stringify(st.Resource).includes(':instance/')) {
+        expect(keys).toEqual(['autopilot:replaced-by']);
+        expect(st.Condition?.StringEquals).toEqual({ 'aws:ResourceTag/autopilot:managed': 'true' });
+      } else {
+        expect(JSON.stringify(st.Resource)).toContain('::snapshot/*');
+      }
+    }
+  });
+
+  it('lets reconcile write only the adoption tags, on unprotected instances, and act on none', () => {
+    const role = template.Resources.ReconcileIamRoleLambdaExecution!;
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    ) as (Statement & { Condition?: Record<string, Record<string, unknown>> })[];
+    const adopt = statements.find((st) => ([] as string[]).concat(st.Action).includes('ec2:CreateTags'))!;
+    expect(adopt.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['autopilot:managed', 'autopilot:target'] },
+      Null: { 'aws:TagKeys': 'false' },
+      StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
+    });
+    const acts = grantedActions('ReconcileIamRoleLambdaExecution').filter((a) =>
+      /^ec2:(Stop|Start|Terminate|ModifyInstance|RunInstances)/.test(a),
+    );
+    expect(acts).toEqual([]);
+  });
+
   it('scopes capacity changes to the groups the policy names', () => {
     const role = template.Resources.OnEventIamRoleLambdaExecution!;
     const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]!
