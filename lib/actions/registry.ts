@@ -4,7 +4,7 @@
  * this list, and a package test walks it against the deployed roles.
  */
 import type { Action, ActionType } from '../model/action';
-import type { ActionModule, ActionOf } from './action-module';
+import type { ActionModule } from './action-module';
 import { deleteAutoScalingGroup } from './cleanup/delete-auto-scaling-group';
 import { deleteLaunchConfiguration } from './cleanup/delete-launch-configuration';
 import { deleteLaunchTemplateVersion } from './cleanup/delete-launch-template-version';
@@ -46,5 +46,3 @@ export const ACTIONS: { readonly [T in ActionType]: ActionModule<T> } = {
 /** The module of an action, typed for it. */
 export const moduleOf = <A extends Action>(a: A): ActionModule<A['type']> =>
   ACTIONS[a.type as ActionType] as unknown as ActionModule<A['type']>;
-
-export type { ActionOf };

@@ -56,7 +56,7 @@ interface SdkError {
 /**
  * An HTTP 500 whose body is not an AWS error. AWS answers its own faults with an error code
  * (`InternalError`, `InternalFailure`, `ServiceUnavailable`…), which the SDK turns into a service exception
- * (`$fault` set, `name` the code). moto answers an action it has not implemented — and its own crashes —
+ * (`$fault` set, `name` the code). moto answers an action it lacks — and its own crashes —
  * with Werkzeug's HTML error page: the SDK then throws its parse error (no `$fault`; `name` `Error` or
  * `SyntaxError`), or, where the HTML happens to parse, a service exception named `Unknown`. The same call
  * gets the same page again, so it fails at once. A 502–504 without a code (a gateway's page) is still

@@ -5,7 +5,7 @@
  *
  * What is retried is decided where the error is mapped (`AwsCallError.retryable`, see `toAwsError`):
  * throttling, AWS's 5xx faults and dropped connections. Everything else fails at once, and so does an HTTP
- * 500 without an AWS error in its body — moto's answer to an action it has not implemented.
+ * 500 without an AWS error in its body — moto's answer to an action it lacks.
  *
  * Waits are exponential with full jitter (a random wait between 0 and `baseMs · 2^(retry-1)`, at most
  * `maxMs`): parallel callers throttled together spread out instead of coming back together. The policy is

@@ -24,8 +24,6 @@ export type Lock = { acquired: true } | { acquired: false; owner: string; since:
 export type Claim =
   { claimed: true } | { claimed: false; status: 'in-progress' | 'done'; at: string; summary?: string };
 
-export type { RecordedChange };
-
 /**
  * An in-progress claim older than this is presumed dead. Shorter than the on-event function's timeout
  * (60 s in serverless.yml): Lambda retries a killed attempt a minute or more after it ended, and that

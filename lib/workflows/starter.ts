@@ -8,7 +8,6 @@ import { call, isAwsCode } from '../aws/call';
 import type { ResizesPort } from '../actions/ports';
 import type { ResizeDeps } from './resize-deps';
 
-export type { StartResult } from '../model/resize-state';
 /** Starts resizes (the `resizes` port of the actions). */
 export type ResizeStarter = ResizesPort;
 

@@ -1,5 +1,5 @@
 /**
- * The one call wrapper with the real SDK clients: what moto answers for an action it has not implemented
+ * The one call wrapper with the real SDK clients: what moto answers for an action it lacks
  * (HTTP 500, an HTML page) fails at once; AWS's own 500/503 error documents are retried by the one
  * policy, and by it only (the clients make one attempt per request); and a paginated listing whose
  * later page fails throws. AWS's error documents come from a stub HTTP server on loopback (moto never
@@ -26,7 +26,7 @@ afterAll(() => {
   process.env.AWS_MAX_ATTEMPTS = '1';
 });
 
-describe("moto's answer to an action it has not implemented", () => {
+describe("moto's answer to an action it lacks", () => {
   it('fails at once, not retryable, after one request', async () => {
     const { client, sdk } = await new AwsClients({ region: REGION }).autoScaling();
     const attempts: number[] = [];

@@ -27,7 +27,7 @@ const serviceError = (
   });
 
 /**
- * What the SDK throws when moto answers an action it has not implemented: HTTP 500, Werkzeug's HTML page,
+ * What the SDK throws when moto answers an action it lacks: HTTP 500, Werkzeug's HTML page,
  * which the XML parser refuses (EC2, Auto Scaling, SNS) or JSON.parse does (CloudWatch). No `$fault`.
  */
 const motoNotImplemented = (name: 'Error' | 'SyntaxError' = 'Error') =>
