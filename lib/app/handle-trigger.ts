@@ -98,16 +98,21 @@ const ignoredPlan = (trigger: Trigger, ignored: Ignored): Plan => ({
 });
 
 /**
- * The route, with the events that name a managed alarm but must not act turned into ignores (too old,
- * from the future, another region, an operator against the rule, absurd datapoints). A re-check by
- * reconcile is of the alarm's present state, so its age does not count.
+ * The route, with the events that name a managed alarm but must not act turned into ignores (from a
+ * topic other than the alarm topic, too old, from the future, another region, an operator against the
+ * rule, absurd datapoints). A re-check by reconcile is of the alarm's present state, so its age does not
+ * count. An ignore here comes before the claim: it consumes nothing the real event would need.
  */
 function routeOf(rt: Runtime, trigger: Trigger): Route {
   const route = routeTrigger(trigger, rt.policy);
   if (route.kind === 'ignore') return route;
   const recheck = trigger.kind === 'alarm' && trigger.source === 'reconcile';
   const now = recheck ? new Date(trigger.stateChangeTime) : rt.now();
-  const ignored = eventGuard(route.trigger, route.rule, route.target.name, { now, region: rt.aws.region });
+  const ignored = eventGuard(route.trigger, route.rule, route.target.name, {
+    now,
+    region: rt.aws.region,
+    ...(rt.alarmTopicArn ? { alarmTopicArn: rt.alarmTopicArn } : {}),
+  });
   return ignored ? { kind: 'ignore', ignored } : route;
 }
 

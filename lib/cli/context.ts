@@ -70,12 +70,18 @@ export class CliContext {
     return region;
   }
 
-  /** A runtime that only reads (no topic, no table created). */
+  /**
+   * A runtime that only reads (no topic, no table created). Its alarm topic is known only from
+   * `AUTOPILOT_ALARM_TOPIC_ARN` (finding the stage's would take AWS calls): without it, `plan` cannot
+   * tell an event from another topic, which `apply` ignores.
+   */
   readOnlyRuntime(policy: Policy): Runtime {
     const stage = stageOf(this.args.stage, this.env);
+    const alarmTopicArn = this.env.AUTOPILOT_ALARM_TOPIC_ARN;
     return createRuntime({
       policy,
       stateTable: stateTableName(stage, this.env),
+      ...(alarmTopicArn ? { alarmTopicArn } : {}),
       log: this.log,
       dryRun: true,
       client: { region: this.regionOrFail(policy) },

@@ -100,7 +100,10 @@ export const snsAlarmMessageSchema = z.object({
 
 export type SnsAlarmMessage = z.output<typeof snsAlarmMessageSchema>;
 
-/** Where the SNS record came from; its ARNs are the last clue to the region. */
+/**
+ * Where the SNS record came from: its topic is kept on the trigger (the guard compares it with the
+ * alarm topic); its ARNs are the last clue to the region.
+ */
 export interface SnsDelivery {
   topicArn?: string;
   subscriptionArn?: string;
@@ -119,6 +122,7 @@ export function alarmTriggerFromSnsMessage(message: SnsAlarmMessage, delivery: S
     source: 'sns',
     alarmName: message.AlarmName,
     alarmArn: message.AlarmArn,
+    topicArn: delivery.topicArn,
     region:
       regionFromArn(message.AlarmArn) ??
       regionFromDisplayName(message.Region) ??

@@ -2,6 +2,11 @@
  * The Lambda SNS event envelope (`Records[].Sns`). One invocation can carry several records; each
  * record's `Message` is a JSON string holding either a CloudWatch alarm notification or an Auto
  * Scaling notification, told apart by their keys before the matching schema checks them.
+ *
+ * Only a record of `Type` `Notification` carries an event. SNS confirms a Lambda subscription itself
+ * and never hands the function a `SubscriptionConfirmation` or `UnsubscribeConfirmation`, so such a
+ * record was built by hand: it is refused as bad input, naming `Type`, before its `Message` is read —
+ * whatever that message holds, it is not acted on.
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
@@ -24,6 +29,7 @@ const snsEventSchema = z.object({
         EventSource: z.optional(z.literal('aws:sns')),
         EventSubscriptionArn: z.optional(z.string()),
         Sns: z.object({
+          Type: z.optional(z.string()),
           TopicArn: z.optional(z.string()),
           Message: z.string(),
         }),
@@ -40,7 +46,17 @@ export function parseSnsEvent(event: unknown, context: { defaultRegion?: string 
   return parsed.Records.map((record, index) => parseSnsRecord(record, index, context.defaultRegion));
 }
 
+/** The one record type that carries a message to act on; a hand-built record without `Type` is taken for one. */
+const NOTIFICATION = 'Notification';
+
 function parseSnsRecord(record: SnsRecord, index: number, defaultRegion: string | undefined): Trigger {
+  const type = record.Sns.Type ?? NOTIFICATION;
+  if (type !== NOTIFICATION) {
+    throw new ValidationError(
+      formatZodPath(['Records', index, 'Sns', 'Type']),
+      `expected ${NOTIFICATION}, got ${JSON.stringify(type)}: only a notification carries an event to act on`,
+    );
+  }
   const at = ['Records', index, 'Sns', 'Message'];
   const field = formatZodPath(at);
   let message: unknown;

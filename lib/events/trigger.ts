@@ -29,6 +29,11 @@ export interface AlarmTrigger {
   source: TriggerSource;
   alarmName: string;
   alarmArn?: string;
+  /**
+   * The SNS topic that delivered it (`Records[].Sns.TopicArn`), only on an SNS delivery: the guard
+   * compares it with the deployment's alarm topic. Other envelopes come from no topic.
+   */
+  topicArn?: string;
   /** AWS region code (`eu-west-1`), resolved from the ARN, the display name or the delivering topic. */
   region?: string;
   account?: string;

@@ -1,13 +1,17 @@
 /**
  * Alarm events that must not act even though they name one of the policy's alarms. Pure: (trigger,
- * rule, now, the fleet's region) → a reason to ignore it, or nothing. In order:
+ * rule, now, the fleet's region, the deployment's alarm topic) → a reason to ignore it, or nothing.
+ * In order:
  *
- * 1. its time: older than the idempotency window (a replay the claims no longer remember would act
+ * 1. its topic: delivered by an SNS topic other than the deployment's alarm topic — another
+ *    deployment's, or a copy of the alarm wired elsewhere — it is not this deployment's to act on,
+ *    whatever else it says, so this is checked first;
+ * 2. its time: older than the idempotency window (a replay the claims no longer remember would act
  *    again) or from the future beyond a small clock skew;
- * 2. its region: the alarm is in another region than the fleet (its target is not the group here);
- * 3. its operator: a "high" rule's alarm that fires below its threshold (or a "low" one above) says the
+ * 3. its region: the alarm is in another region than the fleet (its target is not the group here);
+ * 4. its operator: a "high" rule's alarm that fires below its threshold (or a "low" one above) says the
  *    alarm was edited by hand — acting would scale against the load;
- * 4. its datapoints: not finite, or beyond anything CloudWatch reports (they would size the group).
+ * 5. its datapoints: not finite, or beyond anything CloudWatch reports (they would size the group).
  */
 import type { AlarmTrigger } from '../events/trigger';
 import type { Ignored } from '../model/action';
@@ -26,9 +30,19 @@ export function eventGuard(
   trigger: AlarmTrigger,
   rule: Rule,
   target: string,
-  context: { now: Date; region?: string },
+  context: { now: Date; region?: string; alarmTopicArn?: string },
 ): Ignored | undefined {
   const name = `alarm ${trigger.alarmName}`;
+  // Nothing to compare, so no ignore, when either side is unknown: only an SNS delivery names a topic
+  // (EventBridge, a direct alarm action and reconcile's re-checks come from none; a hand-built SNS
+  // record may omit it), and a runtime without a deployment (a local `plan --event`) knows no alarm
+  // topic. ARNs are compared whole: a topic of the same name in another account or region is another.
+  const { topicArn } = trigger;
+  if (topicArn !== undefined && context.alarmTopicArn !== undefined && topicArn !== context.alarmTopicArn)
+    return warn(
+      `${name} was delivered by the SNS topic ${topicArn}, not by this deployment's alarm topic ${context.alarmTopicArn}: not acted on`,
+      target,
+    );
   const at = Date.parse(trigger.stateChangeTime);
   if (Number.isNaN(at))
     return warn(`${name}: its state-change time ${trigger.stateChangeTime} is not a time`, target);

@@ -151,6 +151,38 @@ describe('autopilot against moto, with web-asg (min 1, max 5, desired 1) and the
     });
   });
 
+  describe('a high alarm from a topic of the same name in another account', () => {
+    let event: string;
+    let foreignTopic: string;
+    let reason: string;
+    beforeAll(async () => {
+      foreignTopic = `arn:aws:sns:${REGION}:210987654321:${resourceNames('dev').alarmTopic}`;
+      reason = `alarm autopilot-web-high was delivered by the SNS topic ${foreignTopic}, not by this deployment's alarm topic ${alarmTopic}: not acted on`;
+      event = file(
+        'foreign.json',
+        await fireAlarm(aws, 'autopilot-web-high', [95, 96, 97, 98, 99], foreignTopic),
+      );
+    });
+
+    it('apply exits 0, prints and logs the reason, and changes nothing', async () => {
+      const before = await desiredCapacity(aws, 'web-asg');
+      const run = cli('apply', '--event', event);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Ignored:\n  - (!) ${reason}`);
+      expect(run.stderr).toContain(JSON.stringify(reason));
+      expect(await desiredCapacity(aws, 'web-asg')).toBe(before);
+    });
+
+    it('plan says the same when the alarm topic is given in the environment', () => {
+      const run = autopilot(['plan', '--event', event, '--config', config, '--format', 'json'], {
+        endpoint,
+        env: { AUTOPILOT_ALARM_TOPIC_ARN: alarmTopic },
+      });
+      expect(run.code).toBe(0);
+      expect(run.json()).toMatchObject({ actions: [], ignored: [{ severity: 'warning', reason }] });
+    });
+  });
+
   it('an event naming an alarm the policy does not manage exits 0 and says it is ignored', () => {
     const fixture = readFileSync(
       join(__dirname, '..', 'fixtures', 'aws-events', 'sns-cloudwatch-alarm.json'),

@@ -237,9 +237,10 @@ describe('a CLI run whose change keeps failing', () => {
     writeFileSync(join(dir, 'event.json'), JSON.stringify(await fleetEvent(env)));
     proxy.rules.splice(0, proxy.rules.length, { operation: 'SetDesiredCapacity', mode: 'drop', times: 1e9 });
     try {
+      // The event comes from the test stage's alarm topic: run as another stage, apply would ignore it.
       const run = await autopilotAsync(['apply', '--event', join(dir, 'event.json')], {
         endpoint: proxy.endpoint,
-        env: { AUTOPILOT_CONFIG: env.policyFile },
+        env: { AUTOPILOT_CONFIG: env.policyFile, AUTOPILOT_STAGE: 'test' },
       });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(

@@ -4,11 +4,15 @@
  */
 import type { Context } from 'aws-lambda';
 import { handler } from '../../functions/on-event';
+import { call } from '../../lib/aws/call';
+import { StateStore } from '../../lib/aws/state-store';
 import { ValidationError } from '../../lib/errors';
+import { parseEvent } from '../../lib/events/parse-event';
 import { fireAlarm } from '../../lib/local/alarm-event';
 import { createGroup, desiredCapacity } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
 import { SEED_POLICY } from '../support/builders';
+import { eventKey } from '../../lib/plan/route';
 import { deploy, lambdaContext, type Deployed } from '../support/fleet';
 import { useMoto } from '../support/moto';
 
@@ -157,5 +161,52 @@ describe('events that must change nothing', () => {
     records[0]!.Sns.Message = JSON.stringify({ ...message, NewStateValue: 'OK', OldStateValue: 'ALARM' });
     const result = await invoke(event);
     expect(result.ignored[0]).toContain('only a change to ALARM acts');
+  });
+});
+
+describe('an alarm delivered by a topic other than the alarm topic', () => {
+  let endpoint: string;
+  let env: Deployed;
+  let foreignTopic: string;
+  let foreign: Record<string, unknown>;
+
+  beforeAll(async () => {
+    endpoint = await useMoto();
+    env = await deploy(SEED_POLICY);
+    await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
+    // Another stage's alarm topic, subscribed to this function by mistake.
+    const sns = await env.aws.sns();
+    foreignTopic = (
+      await call('CreateTopic', () =>
+        sns.client.send(new sns.sdk.CreateTopicCommand({ Name: 'ec2-autopilot-staging-alarms' })),
+      )
+    ).TopicArn!;
+    foreign = await fireAlarm(env.aws, 'autopilot-web-high', [85, 88, 90, 79, 81], foreignTopic);
+  });
+
+  it('changes nothing, claims nothing, and says why, naming both topics', async () => {
+    const reason = `alarm autopilot-web-high was delivered by the SNS topic ${foreignTopic}, not by this deployment's alarm topic ${env.deployment.alarmTopicArn}: not acted on`;
+    expect(await invoke(foreign)).toEqual({ triggers: 1, actions: [], ignored: [reason] });
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(1);
+    // No claim on the event: the same alarm from the alarm topic is not taken for a duplicate.
+    const key = eventKey(parseEvent(foreign)[0]!)!;
+    expect(await new StateStore(env.aws, env.deployment.stateTable).readEvent(key)).toBeUndefined();
+    // Told like the other guards' ignores: a warning, e-mailed.
+    const mails = await sentMessages(endpoint, env.deployment.notifyTopicArn);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.message).toContain(reason);
+  });
+
+  it('the same alarm, delivered by the alarm topic, scales web-asg 1 → 3', async () => {
+    const own = structuredClone(foreign);
+    const record = (own.Records as { EventSubscriptionArn: string; Sns: { TopicArn: string } }[])[0]!;
+    record.Sns.TopicArn = env.deployment.alarmTopicArn;
+    record.EventSubscriptionArn = `${env.deployment.alarmTopicArn}:0d1e2f3a`;
+    expect(await invoke(own)).toEqual({
+      triggers: 1,
+      actions: [{ type: 'set-desired-capacity', target: 'web', status: 'applied' }],
+      ignored: [],
+    });
+    expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
   });
 });

@@ -9,6 +9,7 @@ const SAMPLE: AlarmTrigger = {
   source: 'sns',
   alarmName: 'EXAMPLE',
   alarmArn: 'arn:aws:cloudwatch:REGION:ACCOUNT_NUMBER:alarm:EXAMPLE',
+  topicArn: 'arn:aws:sns:EXAMPLE',
   region: undefined,
   account: '123456789012',
   state: 'ALARM',
@@ -40,6 +41,7 @@ describe('CloudWatch alarm through SNS', () => {
           kind: 'alarm',
           source: 'sns',
           alarmName: 'queue-depth',
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:cloudwatch-alarms',
           region: 'eu-west-1',
           account: '111122223333',
           state: 'ALARM',
@@ -68,6 +70,7 @@ describe('CloudWatch alarm through SNS', () => {
           source: 'sns',
           alarmName: 'web-latency-p90',
           alarmArn: 'arn:aws:cloudwatch:sa-east-1:111122223333:alarm:web-latency-p90',
+          topicArn: 'arn:aws:sns:sa-east-1:111122223333:autopilot-alarms',
           region: 'sa-east-1',
           account: '111122223333',
           state: 'ALARM',
@@ -97,6 +100,7 @@ describe('CloudWatch alarm through SNS', () => {
           source: 'sns',
           alarmName: 'fleet-network-total',
           alarmArn: 'arn:aws:cloudwatch:eu-central-1:111122223333:alarm:fleet-network-total',
+          topicArn: 'arn:aws:sns:eu-central-1:111122223333:autopilot-alarms',
           region: 'eu-central-1',
           account: '111122223333',
           state: 'ALARM',
@@ -144,6 +148,7 @@ describe('CloudWatch alarm through SNS', () => {
           source: 'sns',
           alarmName: 'web-cpu-anomaly',
           alarmArn: 'arn:aws:cloudwatch:us-east-2:111122223333:alarm:web-cpu-anomaly',
+          topicArn: 'arn:aws:sns:us-east-2:111122223333:autopilot-alarms',
           region: 'us-east-2',
           account: '111122223333',
           state: 'ALARM',
@@ -179,6 +184,7 @@ describe('CloudWatch alarm through SNS', () => {
           source: 'sns',
           alarmName: 'web-degraded',
           alarmArn: 'arn:aws:cloudwatch:ap-northeast-1:111122223333:alarm:web-degraded',
+          topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:autopilot-alarms',
           region: 'ap-northeast-1',
           account: '111122223333',
           state: 'ALARM',
@@ -199,6 +205,7 @@ describe('CloudWatch alarm through SNS', () => {
           source: 'sns',
           alarmName: 'web-cpu-high',
           alarmArn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:web-cpu-high',
+          topicArn: 'arn:aws:sns:us-west-2:111122223333:autopilot-events',
           region: 'us-west-2',
           account: '111122223333',
           state: 'OK',
@@ -366,7 +373,27 @@ describe('CloudWatch alarm through SNS', () => {
       ['nothing known leaves the region unset', withRegion('EXAMPLE'), undefined, undefined],
     ])('%s', (_name, event, defaultRegion, region) => {
       const [trigger] = parseEvent(event, { defaultRegion });
-      expect(trigger).toEqual({ ...SAMPLE, alarmArn: (trigger as AlarmTrigger).alarmArn, region });
+      expect(trigger).toEqual({
+        ...SAMPLE,
+        alarmArn: (trigger as AlarmTrigger).alarmArn,
+        topicArn: (event.Records as { Sns: { TopicArn: string } }[])[0]!.Sns.TopicArn,
+        region,
+      });
+    });
+  });
+
+  describe('the delivering topic', () => {
+    it('is kept exactly as the record names it', () => {
+      const topic = 'arn:aws:sns:eu-west-1:210987654321:ec2-autopilot-prod-alarms';
+      const event = edit(fixture('sns-cloudwatch-alarm.json'), ['Records', 0, 'Sns', 'TopicArn'], topic);
+      expect(parseEvent(event)).toEqual([{ ...SAMPLE, topicArn: topic, region: 'eu-west-1' }]);
+    });
+
+    it('is left unset when a hand-built record names none, and a record without Type is a notification', () => {
+      let event = edit(fixture('sns-cloudwatch-alarm.json'), ['Records', 0, 'Sns', 'TopicArn'], REMOVE);
+      event = edit(event, ['Records', 0, 'Sns', 'Type'], REMOVE);
+      const [trigger] = parseEvent(event);
+      expect(trigger).toEqual({ ...SAMPLE, topicArn: undefined });
     });
   });
 
@@ -476,6 +503,32 @@ describe('CloudWatch alarm through SNS', () => {
         rawMessage('{"hello":"world"}'),
         'Records[0].Sns.Message',
         'expected a CloudWatch alarm or an Auto Scaling notification',
+      ],
+      [
+        'a SubscriptionConfirmation, even one carrying an alarm',
+        edit(fixture('sns-cloudwatch-alarm.json'), ['Records', 0, 'Sns', 'Type'], 'SubscriptionConfirmation'),
+        'Records[0].Sns.Type',
+        'expected Notification, got "SubscriptionConfirmation": only a notification carries an event to act on',
+      ],
+      [
+        'an UnsubscribeConfirmation as SNS words it',
+        edit(
+          edit(
+            fixture('sns-cloudwatch-alarm.json'),
+            ['Records', 0, 'Sns', 'Type'],
+            'UnsubscribeConfirmation',
+          ),
+          ['Records', 0, 'Sns', 'Message'],
+          'You have chosen to deactivate subscription arn:aws:sns:EXAMPLE:0d1e2f3a.',
+        ),
+        'Records[0].Sns.Type',
+        'expected Notification, got "UnsubscribeConfirmation": only a notification carries an event to act on',
+      ],
+      [
+        'a SubscriptionConfirmation past the first record',
+        edit(fixture('sns-multiple-records.json'), ['Records', 1, 'Sns', 'Type'], 'SubscriptionConfirmation'),
+        'Records[1].Sns.Type',
+        'expected Notification, got "SubscriptionConfirmation": only a notification carries an event to act on',
       ],
       ['Records not an array', { Records: { Sns: {} } }, 'Records', 'expected an array'],
       ['Records empty', { Records: [] }, 'Records', 'must have at least 1 item'],

@@ -54,3 +54,68 @@ describe('events that name a managed alarm but must not act', () => {
     expect(eventGuard(trigger, rule, 'web', { now: NOW, region: 'eu-west-1' })).toBeUndefined();
   });
 });
+
+describe('the topic that delivered an alarm', () => {
+  const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ec2-autopilot-prod-alarms';
+  const fresh = { stateChangeTime: at(-60_000), region: 'eu-west-1' };
+  /** The guard of a fresh alarm of this region; `alarmTopicArn` undefined: a runtime that knows none. */
+  const guard = (overrides: Parameters<typeof alarm>[0], alarmTopicArn: string | undefined) =>
+    eventGuard(alarm({ ...fresh, ...overrides }), high, 'web', {
+      now: NOW,
+      region: 'eu-west-1',
+      ...(alarmTopicArn ? { alarmTopicArn } : {}),
+    });
+
+  it.each([
+    ['another deployment’s topic', 'arn:aws:sns:eu-west-1:123456789012:ec2-autopilot-staging-alarms'],
+    [
+      'a topic of the same name in another account',
+      'arn:aws:sns:eu-west-1:210987654321:ec2-autopilot-prod-alarms',
+    ],
+    [
+      'a topic of the same name in another region',
+      'arn:aws:sns:us-east-1:123456789012:ec2-autopilot-prod-alarms',
+    ],
+    ['the alarm topic in other letters', ALARM_TOPIC.toUpperCase()],
+  ])('%s is ignored, naming both topics', (_name, topicArn) => {
+    expect(guard({ source: 'sns', topicArn }, ALARM_TOPIC)).toEqual({
+      severity: 'warning',
+      target: 'web',
+      reason: `alarm autopilot-web-high was delivered by the SNS topic ${topicArn}, not by this deployment's alarm topic ${ALARM_TOPIC}: not acted on`,
+    });
+  });
+
+  it('is checked before anything else the event says', () => {
+    const ignored = guard(
+      {
+        topicArn: 'arn:aws:sns:eu-west-1:123456789012:other',
+        stateChangeTime: at(-EVENT_WINDOW_MS - 1),
+        region: 'us-east-1',
+      },
+      ALARM_TOPIC,
+    );
+    expect(ignored?.reason).toMatch(/delivered by the SNS topic arn:aws:sns:eu-west-1:123456789012:other/);
+  });
+
+  it.each<[string, Parameters<typeof alarm>[0], string | undefined]>([
+    ['an alarm from the alarm topic', { source: 'sns', topicArn: ALARM_TOPIC }, ALARM_TOPIC],
+    [
+      'an SNS alarm when no alarm topic is known (no deployment)',
+      { source: 'sns', topicArn: 'arn:aws:sns:eu-west-1:123456789012:anything' },
+      undefined,
+    ],
+    [
+      'an EventBridge alarm state change (no topic)',
+      { source: 'eventbridge', topicArn: undefined },
+      ALARM_TOPIC,
+    ],
+    [
+      'a direct Lambda alarm action (no topic)',
+      { source: 'lambda-action', topicArn: undefined },
+      ALARM_TOPIC,
+    ],
+    ['a hand-built SNS record that names no topic', { source: 'sns', topicArn: undefined }, ALARM_TOPIC],
+  ])('%s acts', (_name, overrides, alarmTopicArn) => {
+    expect(guard(overrides, alarmTopicArn)).toBeUndefined();
+  });
+});
