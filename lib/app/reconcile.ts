@@ -6,23 +6,37 @@
  * 2. re-check the policy's alarms that are still in ALARM. CloudWatch runs an alarm's actions only when
  *    its state changes, so an alarm that stays in ALARM after a scale-out sends nothing more; here it is
  *    handled again, and acts once its target's cooldown has passed (escalation). The target record's
- *    conditional write keeps two overlapping runs from acting twice.
+ *    conditional write keeps two overlapping runs from acting twice;
+ * 3. warn about targets whose Auto Scaling group or instance does not exist (one DescribeAutoScalingGroups
+ *    for all the groups; the instances are the ones step 1 reads anyway): reported on every run, e-mailed
+ *    once per disappearance (./missing-targets.ts). Nothing is done to a missing target — its alarms are
+ *    not re-checked — and none of its alarms is deleted, so their history is there when it comes back. A
+ *    group's alarms are still created and repaired (they name the group, and work the moment it exists);
+ *    an instance target's cannot be (they name the instance), and stay as they are.
  */
 import type { AlarmTrigger } from '../events/trigger';
 import { breachingDatapoints, reasonDataSchema, type ReasonData } from '../events/datapoints';
 import type { Ignored } from '../model/action';
+import type { MissingTargetWarning } from '../model/missing-target';
 import type { Execution } from '../model/plan';
 import type { ObservedAlarm } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
 import { TAGS } from '../model/tags';
+import { alarmName } from '../policy/policy';
 import { desiredAlarms, planAlarms } from '../plan/alarms';
+import { findMissingTargets } from '../plan/missing-targets';
 import { executeActions, planned } from './execute';
 import { applyTrigger } from './handle-trigger';
+import { warnMissingTargets, type FoundAgain } from './missing-targets';
 import { fleetEnv, type Runtime } from './runtime';
 
 export interface ReconcileResult {
   alarms: Execution;
   rechecks: Execution[];
+  /** Targets whose group or instance does not exist, with what became of the e-mail about each. */
+  missingTargets: MissingTargetWarning[];
+  /** Targets found missing by an earlier run that exist again (their record is cleared). */
+  foundAgain: FoundAgain[];
 }
 
 function parseReasonData(text: string | undefined): ReasonData | undefined {
@@ -63,42 +77,57 @@ export function recheckTrigger(alarm: ObservedAlarm, region: string): AlarmTrigg
 }
 
 /**
- * The instance each instance target names now (a blue-green resize replaces it), and why a target has
- * none: its alarms cannot be placed until exactly one live instance matches.
+ * The instance each instance target names now (a blue-green resize replaces it), and how many matched:
+ * its alarms cannot be placed until exactly one live instance does (none is a missing target).
  */
-async function resolveInstances(rt: Runtime): Promise<{ ids: Record<string, string>; problems: Ignored[] }> {
+async function resolveInstances(
+  rt: Runtime,
+): Promise<{ ids: Record<string, string>; matches: Record<string, number>; problems: Ignored[] }> {
   const ids: Record<string, string> = {};
+  const matches: Record<string, number> = {};
   const problems: Ignored[] = [];
   for (const target of rt.policy.targets) {
     if (target.kind !== 'instance') continue;
     const found = await rt.instances.find(target.instance);
+    matches[target.name] = found.length;
     if (found.length === 1) {
       const instance = found[0]!;
       ids[target.name] = instance.id;
-      // Adopted: the resize function's IAM role may stop, change and retire only instances so tagged.
-      if (
-        !rt.dryRun &&
-        (instance.tags[TAGS.managed] !== 'true' || instance.tags[TAGS.target] !== target.name)
-      ) {
-        await rt.ops.tag([instance.id], { [TAGS.managed]: 'true', [TAGS.target]: target.name });
-      }
-    } else {
-      const why =
-        found.length === 0
-          ? 'no live instance matches'
-          : `${found.length} instances match (${found.map((f) => f.id).join(', ')})`;
+      // Adopted: the resize function's IAM role may stop, change and retire only instances so tagged,
+      // and move only Elastic IPs so tagged (the instance's own, adopted with it).
+      const address = instance.elasticIp;
+      const untagged = [
+        ...(instance.tags[TAGS.managed] !== 'true' || instance.tags[TAGS.target] !== target.name
+          ? [instance.id]
+          : []),
+        ...(address && !address.managed ? [address.allocationId] : []),
+      ];
+      if (!rt.dryRun && untagged.length > 0)
+        await rt.ops.tag(untagged, { [TAGS.managed]: 'true', [TAGS.target]: target.name });
+    } else if (found.length > 1) {
+      // None found is a missing target: warned about (and e-mailed once) with the others.
       problems.push({
         target: target.name,
         severity: 'warning',
-        reason: `${target.name}'s alarms cannot be placed: ${why} its selector`,
+        reason: `${target.name}'s alarms cannot be placed: ${found.length} instances match (${found.map((f) => f.id).join(', ')}) its selector`,
       });
     }
   }
-  return { ids, problems };
+  return { ids, matches, problems };
 }
 
 export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<ReconcileResult> {
-  const { ids, problems } = await resolveInstances(rt);
+  const groupNames = rt.policy.targets.flatMap((t) =>
+    t.kind === 'auto-scaling-group' ? [t.autoScalingGroup] : [],
+  );
+  const [{ ids, matches, problems }, groups] = await Promise.all([
+    resolveInstances(rt),
+    rt.groups.existingGroups(groupNames),
+  ]);
+  const missing = findMissingTargets(rt.policy.targets, { groups, instanceMatches: matches });
+  const missingAlarms = new Set(
+    missing.flatMap((m) => (['high', 'low'] as const).map((d) => alarmName(rt.policy, m.target, d))),
+  );
   const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, ids).map((d) => d.alarm.name));
   // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
   const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
@@ -119,8 +148,10 @@ export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<Rec
 
   const rechecks: Execution[] = [];
   for (const alarm of observed) {
-    if (!wanted.has(alarm.name) || alarm.state !== 'ALARM') continue;
+    if (!wanted.has(alarm.name) || alarm.state !== 'ALARM' || missingAlarms.has(alarm.name)) continue;
     rechecks.push(await applyTrigger(rt, recheckTrigger(alarm, rt.aws.region)));
   }
-  return { alarms, rechecks };
+  // Last: telling about a missing target must not hold back an escalation of a target that exists.
+  const { warnings, foundAgain } = await warnMissingTargets(rt, missing);
+  return { alarms, rechecks, missingTargets: warnings, foundAgain };
 }

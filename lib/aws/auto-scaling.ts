@@ -1,8 +1,12 @@
 /** Reads and changes Auto Scaling groups. */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingGroupState } from '../model/snapshot';
-import { call } from './call';
+import { chunks } from '../concurrency';
+import { call, viaCall } from './call';
 import type { AwsClients } from './clients';
+
+/** DescribeAutoScalingGroups takes at most 50 names per request (AWS's default limit). */
+const NAMES_PER_REQUEST = 50;
 
 /** The most common instance type among the group's instances. */
 function commonType(group: AutoScalingGroup): string | undefined {
@@ -38,6 +42,27 @@ export class AutoScalingAdapter {
       ...(group.Status ? { status: group.Status } : {}),
       suspendedProcesses: (group.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter(Boolean),
     };
+  }
+
+  /**
+   * Which of `names` exist, with their status (`Delete in progress` while a deletion runs): a few
+   * requests for the whole policy, not one per target. A name AWS does not know is simply not returned.
+   */
+  async existingGroups(names: readonly string[]): Promise<Map<string, { status?: string }>> {
+    const found = new Map<string, { status?: string }>();
+    const unique = [...new Set(names)];
+    if (unique.length === 0) return found;
+    const { client, sdk } = await this.aws.autoScaling();
+    for (const batch of chunks(unique, NAMES_PER_REQUEST)) {
+      const pages = sdk.paginateDescribeAutoScalingGroups(
+        { client: viaCall(client, 'DescribeAutoScalingGroups') },
+        { AutoScalingGroupNames: batch, MaxRecords: 100 },
+      );
+      for await (const out of pages)
+        for (const g of out.AutoScalingGroups ?? [])
+          if (g.AutoScalingGroupName) found.set(g.AutoScalingGroupName, g.Status ? { status: g.Status } : {});
+    }
+    return found;
   }
 
   /** For an empty group: the type its launch configuration or launch template would launch. */

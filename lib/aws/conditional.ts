@@ -15,7 +15,8 @@ export type Item = Record<string, AttributeValue>;
 /** The attribute that names the write that put an item. */
 export const WRITER = 'writer';
 
-export type Conditional = { written: true } | { written: false; current?: Item };
+/** Written: with the token the item now bears (`writer`), for later writes that must touch only it. */
+export type Conditional = { written: true; token: string } | { written: false; current?: Item };
 
 /** The item a failed condition was checked against, as DynamoDB returned it with the error. */
 function failedAgainst(error: unknown): Item | undefined {
@@ -54,11 +55,76 @@ export async function conditionalPut(
         }),
       ),
     );
-    return { written: true };
+    return { written: true, token };
   } catch (error) {
     if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
     const current = failedAgainst(error);
-    if (current?.[WRITER]?.S === token) return { written: true };
+    if (current?.[WRITER]?.S === token) return { written: true, token };
     return { written: false, ...(current ? { current } : {}) };
   }
+}
+
+/**
+ * UpdateItem `key` only while it still bears `token` (the item this writer put, not a later writer's).
+ * The update keeps the token, so a retry after a lost answer meets the same condition and succeeds
+ * again. False when the item is gone or another writer has replaced it.
+ */
+export async function updateIfOwned(
+  aws: AwsClients,
+  input: {
+    table: string;
+    key: Item;
+    token: string;
+    update: string;
+    names?: Record<string, string>;
+    values?: Record<string, AttributeValue>;
+  },
+): Promise<boolean> {
+  const { client, sdk } = await aws.dynamoDb();
+  try {
+    await call('UpdateItem', () =>
+      client.send(
+        new sdk.UpdateItemCommand({
+          TableName: input.table,
+          Key: input.key,
+          UpdateExpression: input.update,
+          ConditionExpression: '#writer = :token',
+          ExpressionAttributeNames: { ...input.names, '#writer': WRITER },
+          ExpressionAttributeValues: { ...input.values, ':token': { S: input.token } },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+    return false;
+  }
+}
+
+/**
+ * DeleteItem `key` only while it bears `token`: another writer's newer item stays. A retry after a lost
+ * answer finds nothing to delete, which is the same end, so a failed condition is not an error.
+ */
+export async function deleteIfOwned(
+  aws: AwsClients,
+  input: { table: string; key: Item; token: string },
+  options: { inMargin?: boolean } = {},
+): Promise<void> {
+  const { client, sdk } = await aws.dynamoDb();
+  await call(
+    'DeleteItem',
+    () =>
+      client.send(
+        new sdk.DeleteItemCommand({
+          TableName: input.table,
+          Key: input.key,
+          ConditionExpression: '#writer = :token',
+          ExpressionAttributeNames: { '#writer': WRITER },
+          ExpressionAttributeValues: { ':token': { S: input.token } },
+        }),
+      ),
+    options,
+  ).catch((error: unknown) => {
+    if (!isAwsCode(error, 'ConditionalCheckFailedException')) throw error;
+  });
 }

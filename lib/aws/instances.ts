@@ -137,6 +137,7 @@ export class InstancesAdapter {
           allocationId: a.AllocationId!,
           publicIp: a.PublicIp ?? '',
           ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
+          ...(tagMap(a.Tags)[TAGS.managed] === 'true' ? { managed: true } : {}),
         }
       : undefined;
   }

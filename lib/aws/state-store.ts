@@ -12,12 +12,15 @@
  *   expiring on its own, so a lost owner cannot block the target forever.
  * - `op#<key>`: what a long operation has done so far (timings, the e-mail sent), so re-running any of
  *   its steps after a crash neither repeats nor forgets anything.
+ * - `missing#<target>`: that reconcile e-mailed about a target whose group or instance is missing, and
+ *   what was missing, so that it is e-mailed once per disappearance (./missing-records.ts: `missing`).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { RecordedChange, TargetRecord } from '../model/snapshot';
 import { call, isAwsCode } from './call';
 import { conditionalPut, type Item } from './conditional';
 import type { AwsClients } from './clients';
+import { MissingRecords } from './missing-records';
 
 export type Lock = { acquired: true } | { acquired: false; owner: string; since: string };
 
@@ -43,10 +46,15 @@ const eventOf = (item: Item): { status: 'in-progress' | 'done'; at: string; summ
 });
 
 export class StateStore {
+  /** Missing targets' warnings (`missing#<target>`). */
+  readonly missing: MissingRecords;
+
   constructor(
     private readonly aws: AwsClients,
     readonly table: string,
-  ) {}
+  ) {
+    this.missing = new MissingRecords(aws, table);
+  }
 
   async claimEvent(key: string, now: Date): Promise<Claim> {
     const claim = await conditionalPut(this.aws, {

@@ -15,5 +15,12 @@ export async function onSchedule(_event: unknown, context: AutopilotContext) {
       actions: e.outcomes.map((o) => ({ type: o.action.type, target: o.action.target, status: o.status })),
       ignored: e.ignored.map((i) => i.reason),
     })),
+    missingTargets: result.missingTargets.map((m) => ({
+      target: m.target,
+      missing: m.missing,
+      since: m.since,
+      email: m.email.status,
+    })),
+    foundAgain: result.foundAgain.map((f) => f.target),
   };
 }

@@ -4,6 +4,8 @@ export interface ElasticIp {
   allocationId: string;
   publicIp: string;
   associationId?: string;
+  /** Tagged `autopilot:managed=true` (adopted with its instance): the resize role may move only those. */
+  managed?: boolean;
 }
 
 export interface InstanceFacts {

@@ -1,6 +1,7 @@
 /**
  * reconcile against moto: it repairs alarms edited by hand, deletes its own alarms for rules that are
- * gone, and re-checks an alarm that stayed in ALARM, acting again only after the cooldown, once.
+ * gone, re-checks an alarm that stayed in ALARM, acting again only after the cooldown, once, and adopts
+ * an instance target with its Elastic IP.
  */
 import { applyTrigger } from '../../lib/app/handle-trigger';
 import { reconcile } from '../../lib/app/reconcile';
@@ -11,10 +12,13 @@ import { Notifier } from '../../lib/aws/notifier';
 import type { AlarmTrigger } from '../../lib/events/trigger';
 import { parseEvent } from '../../lib/events/parse-event';
 import { fireAlarm } from '../../lib/local/alarm-event';
-import { createGroup, desiredCapacity } from '../../lib/local/fleet';
+import { AwsClients } from '../../lib/aws/clients';
+import { createGroup, createServer, desiredCapacity } from '../../lib/local/fleet';
+import { tagMap } from '../../lib/model/tags';
 import { sentMessages } from '../../lib/local/moto';
 import { parsePolicy } from '../../lib/policy/load';
-import { SEED_POLICY } from '../support/builders';
+import { blogPolicy, SEED_POLICY } from '../support/builders';
+import { describeInstance, tagsOf } from '../support/ec2';
 import { deploy, type Deployed } from '../support/fleet';
 import { useMoto } from '../support/moto';
 
@@ -169,5 +173,26 @@ describe('the notifier', () => {
       action: 'set-desired-capacity',
       outcome: 'failed',
     });
+  });
+});
+
+describe('adopting an instance target', () => {
+  it('tags the instance and its Elastic IP managed (the only ones the resize role may act on and move)', async () => {
+    await useMoto();
+    const aws = new AwsClients({ region: 'us-east-1' });
+    const server = await createServer(aws, {
+      tags: { Name: 'wordpress' },
+      instanceType: 't2.micro',
+      elasticIp: true,
+    });
+    // deploy() runs reconcile once, as the first scheduled run would.
+    const env = await deploy(blogPolicy('      ladder: [t2.micro, t2.small]\n      strategy: blue-green'));
+    const { client, sdk } = await env.aws.ec2();
+    const out = await call('DescribeAddresses', () =>
+      client.send(new sdk.DescribeAddressesCommand({ AllocationIds: [server.allocationId!] })),
+    );
+    const adopted = { 'autopilot:managed': 'true', 'autopilot:target': 'blog' };
+    expect(tagMap(out.Addresses![0]!.Tags)).toMatchObject(adopted);
+    expect(tagsOf(await describeInstance(env.aws, server.instanceId))).toMatchObject(adopted);
   });
 });

@@ -1,7 +1,7 @@
 /** `autopilot reconcile`: the policy's alarms (and, outside a deployment, its topics, table and e-mail subscriptions). */
 import { reconcile as reconcileUseCase } from '../../app/reconcile';
 import { ensureEmailSubscriptions } from '../../aws/deployment';
-import { failureLines, renderPlan } from '../render';
+import { failureLines, missingFailureLines, renderMissingTargets, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
 export async function reconcile(ctx: CliContext): Promise<number> {
@@ -19,10 +19,14 @@ export async function reconcile(ctx: CliContext): Promise<number> {
       `Notifications: ${deployment.notifyTopicArn}${subscribed.length ? ` (subscribed ${subscribed.join(', ')}: confirm the e-mail AWS sends)` : ''}`,
       renderPlan(result.alarms),
       ...result.rechecks.map(renderPlan),
+      ...renderMissingTargets(result.missingTargets, result.foundAgain),
     ];
     ctx.io.stdout(lines.join('\n'));
   }
-  const failures = failureLines([result.alarms, ...result.rechecks].flatMap((e) => e.outcomes));
+  const failures = [
+    ...failureLines([result.alarms, ...result.rechecks].flatMap((e) => e.outcomes)),
+    ...missingFailureLines(result.missingTargets),
+  ];
   for (const line of failures) ctx.io.stderr(line);
   return failures.length > 0 ? EXIT.failed : EXIT.ok;
 }
