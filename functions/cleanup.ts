@@ -1,4 +1,4 @@
-/** Scheduled: finds orphaned resources; reports, marks or deletes them as the policy's cleanup mode says. */
+/** Scheduled: finds orphaned resources; reports or marks them as the policy's cleanup mode says (cleanupDelete deletes). */
 import middy from '@middy/core';
 import { logErrors, withinTime, withRuntime } from '../lib/lambda/middleware';
 import { onCleanupSchedule } from '../lib/lambda/cleanup';

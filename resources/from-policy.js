@@ -48,14 +48,27 @@ module.exports.groupArns = () => {
   }));
 };
 
-/** ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`). */
+/**
+ * The roles a blue-green replacement may be launched with (`instanceRoles`): the only roles the resize
+ * function may pass, and only to EC2.
+ */
+module.exports.instanceRoleArns = () => {
+  const roles = policy().instanceRoles || [];
+  const names = roles.length > 0 ? roles : ['no-instance-role-in-policy'];
+  return names.map((name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}` }));
+};
+
+/**
+ * ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`). The prefix has no "-" (validate
+ * refuses one), so the pattern cannot match another deployment's alarms.
+ */
 module.exports.alarmArns = () => [
   {
     'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${policy().alarmPrefix || 'autopilot'}-*`,
   },
 ];
 
-// The cleanup function's schedule and IAM statements depend on the policy's cleanup mode and categories;
+// The cleanup functions' schedules and IAM statements depend on the policy's cleanup mode and categories;
 // the product computes them (lib/deploy/cleanup-role.ts), bundled here so that the grants and the code
 // that declares them cannot drift apart.
 let cleanupCached;
@@ -77,8 +90,14 @@ function cleanup() {
   return cleanupCached;
 }
 
-/** When the cleanup function runs (`cleanup.schedule`, default rate(1 day)). */
-module.exports.cleanupSchedule = () => cleanup().schedule;
+/** When the cleanup functions run (`cleanup.schedule`, default rate(1 day)). */
+module.exports.cleanupSchedule = () => cleanup().cleanup.schedule;
 
-/** The cleanup function's IAM statements: read-only in report mode; marks, then deletions, by mode. */
-module.exports.cleanupStatements = () => cleanup().statements;
+/** The marking function's IAM statements: read-only in report mode; the mark's tag and table from mark on. */
+module.exports.cleanupStatements = () => cleanup().cleanup.statements;
+
+/** Whether the deleting function's schedule runs: in mode `delete` only. */
+module.exports.cleanupDeleteEnabled = () => cleanup().cleanupDelete.enabled;
+
+/** The deleting function's IAM statements: deletions of marked, unprotected resources, in mode delete. */
+module.exports.cleanupDeleteStatements = () => cleanup().cleanupDelete.statements;

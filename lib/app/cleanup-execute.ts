@@ -8,9 +8,9 @@
  * 3. the state-table marks of the categories kept there, written once per category, conditionally.
  */
 import { errorMessage } from '../errors';
-import type { ChangeStatus } from '../model/cleanup';
+import type { ChangeStatus, CleanupPhase } from '../model/cleanup';
 import { CATEGORIES } from '../model/cleanup-categories';
-import type { Change, CleanupPlan, RegionScan } from '../plan/cleanup/plan';
+import { inPhase, type Change, type CleanupPlan, type RegionScan } from '../plan/cleanup/plan';
 import type { CleanupIo } from '../aws/cleanup/calls';
 import { FreshReads } from '../aws/cleanup/fresh';
 import type { MarkTable } from '../aws/cleanup/mark-table';
@@ -29,6 +29,8 @@ export interface RegionExecution {
   plan: CleanupPlan;
   scan: RegionScan;
   marks?: MarkTable;
+  /** Only this share of the changes (see `CleanupOptions.phase`). */
+  phase?: CleanupPhase;
   dryRun: boolean;
   now: Date;
   log: Logger;
@@ -53,7 +55,9 @@ function ordered(changes: Change[]): Change[] {
 }
 
 export async function executeRegion(o: RegionExecution): Promise<Map<Change, ChangeOutcome>> {
-  const changes = ordered(o.plan.changes.filter((c) => c.region === o.region));
+  const changes = ordered(o.plan.changes.filter((c) => c.region === o.region && inPhase(c, o.phase)));
+  // The deleting role writes no mark: what it finds in use again is unmarked by the next marking run.
+  const deleting = o.phase === 'delete';
   const writes = new CleanupWrites(o.io, o.region);
   const executed = await executeActions(
     changes.map((c) => ({ action: c.action, detail: c.detail })),
@@ -64,6 +68,7 @@ export async function executeRegion(o: RegionExecution): Promise<Map<Change, Cha
       dryRun: o.dryRun,
       stopOnFailure: false,
       concurrency: DELETE_CONCURRENCY,
+      followUps: !deleting,
     },
   );
   const outcomes = new Map<Change, ChangeOutcome>();
@@ -72,7 +77,7 @@ export async function executeRegion(o: RegionExecution): Promise<Map<Change, Cha
     // Cleanup's outcomes are its report's words: a workflow's `started` cannot happen here.
     outcomes.set(c, { status: status === 'started' ? 'applied' : status, ...(detail ? { detail } : {}) });
   });
-  if (!o.dryRun) await writeTables(o, changes, outcomes, keptOf(changes, executed));
+  if (!o.dryRun && !deleting) await writeTables(o, changes, outcomes, keptOf(changes, executed));
   return outcomes;
 }
 

@@ -11,10 +11,10 @@ import type { MarkTable } from '../aws/cleanup/mark-table';
 import { scanRegion } from './cleanup-scan';
 import type { Notifier } from '../aws/notifier';
 import { errorMessage } from '../errors';
-import type { CleanupMode, CleanupReport, Finding } from '../model/cleanup';
+import type { CleanupMode, CleanupPhase, CleanupReport, Finding } from '../model/cleanup';
 import { cleanupEmail } from '../notify/cleanup-email';
 import { parseArn } from '../model/arn';
-import { planCleanup, type Change, type CleanupPlan, type RegionScan } from '../plan/cleanup/plan';
+import { inPhase, planCleanup, type Change, type CleanupPlan, type RegionScan } from '../plan/cleanup/plan';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import type { Policy } from '../policy/policy';
 import { storagePriceAssumptions } from '../pricing/storage';
@@ -24,6 +24,12 @@ export interface CleanupOptions {
   policy: Policy;
   /** Overrides the policy's `cleanup.mode` (`--mode`). */
   mode?: CleanupMode;
+  /**
+   * Which share of the changes this run makes: `mark` (marks and unmarks) or `delete` (the deletions of
+   * what is marked and due). Deployed, the two run under two roles, so neither alone can delete what
+   * was never marked; absent (the CLI, with its user's credentials), both.
+   */
+  phase?: CleanupPhase;
   /** Overrides the policy's regions (`--region`, repeatable). */
   regions?: string[];
   /** When neither the flags nor `cleanup.regions` name one: the policy's region, else the environment's. */
@@ -122,7 +128,7 @@ export async function execute(
   scans: RegionScan[],
 ): Promise<Map<Change, ChangeOutcome>> {
   const all = new Map<Change, ChangeOutcome>();
-  if (p.changes.length === 0) return all;
+  if (!p.changes.some((c) => inPhase(c, o.phase))) return all;
   const results = await mapLimit(scans, s.cleanup.concurrency, (scan) =>
     executeRegion({
       io: s.io,
@@ -130,6 +136,7 @@ export async function execute(
       plan: p,
       scan,
       ...(o.marks ? { marks: o.marks } : {}),
+      ...(o.phase ? { phase: o.phase } : {}),
       dryRun: o.dryRun,
       now: o.now,
       log: o.log,
@@ -156,6 +163,7 @@ export function report(
   const counted = findings.filter((f) => !f.protected);
   return {
     mode: p.mode,
+    ...(o.phase ? { phase: o.phase } : {}),
     regions: p.regions,
     dryRun: o.dryRun,
     generatedAt: o.now.toISOString(),
@@ -193,6 +201,7 @@ export async function runCleanup(o: CleanupOptions): Promise<CleanupRun> {
   await notify(o, result);
   o.log.log('info', 'cleanup done', {
     mode: result.mode,
+    ...(o.phase ? { phase: o.phase } : {}),
     regions: result.regions,
     findings: result.findings.length,
     changes: p.changes.length,

@@ -33,6 +33,11 @@ export interface ExecutionEnv {
   /** Independent actions of one batch applied at once. @default 1 */
   concurrency?: number;
   /**
+   * Apply what the verdicts ask to follow (cleanup: unmark what is in use again). Off under a role that
+   * may not make them; they stay in the outcomes. @default true
+   */
+  followUps?: boolean;
+  /**
    * A workflow step's failure is the state machine's to handle (its Retry and Catch match the error's
    * name): the error is thrown as it is, instead of becoming a `failed` outcome.
    */
@@ -159,7 +164,7 @@ export async function executeActions(items: readonly Planned[], env: ExecutionEn
   // What the verdicts and answers asked for: best effort, after the plan's own actions; the next run
   // finds and does again whatever did not happen.
   const followUps = outcomes.flatMap((o) => (o.followUp ? [{ action: o.followUp }] : []));
-  if (followUps.length > 0 && !env.dryRun) {
+  if (followUps.length > 0 && !env.dryRun && env.followUps !== false) {
     const after = await executeActions(followUps, { ...env, stopOnFailure: false }).catch(() => []);
     for (const o of after)
       if (o.status === 'failed')

@@ -1,23 +1,28 @@
 /**
- * The `cleanup` function's schedule and IAM statements, from the policy: `serverless.yml` takes both
- * from `resources/from-policy.js`, which bundles this file at package time. The statements grant
- * exactly `functionPermissions('cleanup', policy)` (the packaging test checks it), scoped as far as AWS
- * allows:
+ * The cleanup functions' schedules and IAM statements, from the policy: `serverless.yml` takes them from
+ * `resources/from-policy.js`, which bundles this file at package time. Cleanup runs under two roles, so
+ * that neither alone can delete what was never marked:
  *
- * - `report`: describes and listings only, reading the marks table, publishing the e-mail;
- * - `mark`: also writing and removing the `autopilot:delete-after` tag, and no other tag key
- *   (`aws:TagKeys`), and writing the marks table;
- * - `delete`: also the deletions of the enabled categories; those of tagged kinds only on resources
- *   that carry the mark and do not carry `autopilot:protect=true` (`aws:ResourceTag`), so the role
- *   itself refuses to delete what cleanup did not mark.
+ * - `cleanup` (role `mark`) scans, and from mode `mark` on writes and removes the
+ *   `autopilot:delete-after` tag (and no other key: `aws:TagKeys`, with a Null check) and the marks
+ *   table; it deletes nothing;
+ * - `cleanupDelete` (role `delete`, scheduled in mode `delete` only) scans and deletes what is marked
+ *   and due; it cannot write a tag nor the table. Deletions of kinds whose mark is a tag (EC2, Auto
+ *   Scaling, CloudWatch alarms, SNS topics) are allowed only on resources that carry the mark and not
+ *   `autopilot:protect=true` (`aws:ResourceTag`), and never on the deployment's own topics nor the
+ *   policy's alarms (an explicit Deny). Launch configurations, launch-template versions and
+ *   subscriptions take no tags: their marks are in the table, and the function re-verifies each.
+ *
+ * Each role grants exactly `functionPermissions(name, policy)` (the packaging test checks it).
  */
-import { cleanupPermissions } from './permissions';
+import { CLEANUP_FUNCTIONS, cleanupPermissions, type CleanupRole } from './permissions';
 import { TAGS } from '../model/tags';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
+import { alarmName, ruleFor, type Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';
 
 export interface Statement {
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: unknown;
   Condition?: Record<string, Record<string, string | string[]>>;
@@ -34,7 +39,7 @@ const TAG_WRITES = new Set([
   'sns:UntagResource',
 ]);
 
-/** Deletions of kinds whose mark is a tag: IAM can require the mark (EC2 and Auto Scaling support it). */
+/** Deletions of kinds whose mark is (also) a tag: IAM can require the mark. */
 const MARKED_ONLY = new Set([
   'ec2:ReleaseAddress',
   'ec2:DeleteVolume',
@@ -42,12 +47,33 @@ const MARKED_ONLY = new Set([
   'ec2:DeregisterImage',
   'ec2:TerminateInstances',
   'autoscaling:DeleteAutoScalingGroup',
+  'cloudwatch:DeleteAlarms',
+  'sns:DeleteTopic',
 ]);
 
 const DELETES = /:(Delete|Deregister|Release|Terminate|Unsubscribe)/;
 
-export function cleanupStatements(cleanup: CleanupPolicy): Statement[] {
-  const all = [...new Set([...cleanupPermissions(cleanup), 'sns:Publish'])].sort();
+const sub = (arn: string) => ({ 'Fn::Sub': arn });
+
+/** The alarms the policy drives: never deleted by cleanup (reconcile keeps them). */
+function policyAlarmArns(policy: Pick<Policy, 'alarmPrefix' | 'targets'>) {
+  return policy.targets.flatMap((t) =>
+    (['high', 'low'] as const)
+      .filter((d) => ruleFor(t, d))
+      .map((d) =>
+        sub(
+          `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${alarmName(policy, t.name, d)}`,
+        ),
+      ),
+  );
+}
+
+export function cleanupStatements(
+  cleanup: CleanupPolicy,
+  role: CleanupRole = 'mark',
+  policy: Pick<Policy, 'alarmPrefix' | 'targets'> = { alarmPrefix: 'autopilot', targets: [] },
+): Statement[] {
+  const all = [...new Set([...cleanupPermissions(cleanup, role), 'sns:Publish'])].sort();
   const pick = (pred: (a: string) => boolean) => all.filter(pred);
   const tagWrites = pick((a) => TAG_WRITES.has(a));
   const marked = pick((a) => MARKED_ONLY.has(a));
@@ -87,14 +113,40 @@ export function cleanupStatements(cleanup: CleanupPolicy): Statement[] {
         StringNotEquals: { [`aws:ResourceTag/${TAGS.protect}`]: 'true' },
       },
     });
-  // Launch configurations, template versions, alarms, topics, subscriptions: their marks are in the
-  // state table, which IAM cannot see; the executor re-verifies each before deleting it.
+  // Launch configurations, template versions, subscriptions: their marks are in the state table, which
+  // IAM cannot see; the function re-verifies each (mark, due date, still unused) before deleting it.
   if (deletes.length) statements.push({ Effect: 'Allow', Action: deletes, Resource: '*' });
+  if (marked.includes('sns:DeleteTopic'))
+    statements.push({
+      Effect: 'Deny',
+      Action: ['sns:DeleteTopic'],
+      Resource: [{ Ref: 'AlarmTopic' }, { Ref: 'NotifyTopic' }],
+    });
+  const own = policyAlarmArns(policy);
+  if (marked.includes('cloudwatch:DeleteAlarms') && own.length)
+    statements.push({ Effect: 'Deny', Action: ['cloudwatch:DeleteAlarms'], Resource: own });
   return statements;
 }
 
-/** What serverless.yml needs, from the policy document (already validated by `autopilot validate`). */
-export function cleanupDeployment(raw: unknown): { schedule: string; statements: Statement[] } {
-  const cleanup = validatePolicy(raw, 'autopilot.yml').cleanup ?? defaultCleanupPolicy();
-  return { schedule: cleanup.schedule, statements: cleanupStatements(cleanup) };
+export interface CleanupFunctionDeployment {
+  schedule: string;
+  /** Whether its schedule runs: the deleting function's only in mode `delete`. */
+  enabled: boolean;
+  statements: Statement[];
+}
+
+/** What serverless.yml needs for each cleanup function, from the policy document. */
+export function cleanupDeployment(raw: unknown): Record<string, CleanupFunctionDeployment> {
+  const policy = validatePolicy(raw, 'autopilot.yml');
+  const cleanup = policy.cleanup ?? defaultCleanupPolicy();
+  return Object.fromEntries(
+    Object.entries(CLEANUP_FUNCTIONS).map(([name, role]) => [
+      name,
+      {
+        schedule: cleanup.schedule,
+        enabled: role === 'mark' || cleanup.mode === 'delete',
+        statements: cleanupStatements(cleanup, role, policy),
+      },
+    ]),
+  );
 }

@@ -81,9 +81,16 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
     actions: ['move-address', 'update-alarm'],
     capabilities: ['readInstances', 'resizeInstances', 'state', 'notify'],
   },
-  // What it reads, marks and deletes depends on the policy's cleanup mode and categories: cleanupPermissions().
+  // Cleanup runs under two roles, so that neither alone can delete what was never marked: `cleanup`
+  // scans and marks (and unmarks), `cleanupDelete` scans and deletes what is marked and due. What each
+  // reads, marks or deletes depends on the policy's cleanup mode and categories: cleanupPermissions().
   cleanup: { actions: [], capabilities: ['notify'] },
+  cleanupDelete: { actions: [], capabilities: ['notify'] },
 };
+
+/** The two cleanup functions, by the share of the work each does. */
+export type CleanupRole = 'mark' | 'delete';
+export const CLEANUP_FUNCTIONS: Record<string, CleanupRole> = { cleanup: 'mark', cleanupDelete: 'delete' };
 
 /** The categories cleanup looks at, and those it acts on (stopped instances only when asked to terminate). */
 function cleanupCategories(cleanup: CleanupPolicy) {
@@ -95,18 +102,20 @@ function cleanupCategories(cleanup: CleanupPolicy) {
 }
 
 /**
- * The action types a function's paths can run: its declared ones, and for cleanup those its policy's
- * mode and enabled categories allow (marks from `mark` on, the deletions in `delete` only).
+ * The action types a function's paths can run: its declared ones, and for the cleanup functions those
+ * the policy's mode and enabled categories allow: marks and unmarks in `cleanup` from mode `mark` on,
+ * the deletions in `cleanupDelete` in mode `delete` only.
  */
 export function functionActions(name: string, policy?: { cleanup?: CleanupPolicy }): ActionType[] {
   const needs = FUNCTION_NEEDS[name];
   if (!needs) throw new Error(`no permissions declared for function ${name}`);
-  if (name !== 'cleanup') return [...needs.actions];
+  const role = CLEANUP_FUNCTIONS[name];
+  if (!role) return [...needs.actions];
   const cleanup = policy?.cleanup ?? defaultCleanupPolicy();
   const { acting } = cleanupCategories(cleanup);
   if (cleanup.mode === 'report' || acting.length === 0) return [];
-  const marks: ActionType[] = ['mark-resource', 'unmark-resource'];
-  return cleanup.mode === 'delete' ? [...marks, ...new Set(acting.map((c) => c.deleteAction))] : marks;
+  if (role === 'mark') return ['mark-resource', 'unmark-resource'];
+  return cleanup.mode === 'delete' ? [...new Set(acting.map((c) => c.deleteAction))] : [];
 }
 
 /**
@@ -114,19 +123,24 @@ export function functionActions(name: string, policy?: { cleanup?: CleanupPolicy
  * which need only the tag writes of the categories it acts on (each category declares its own).
  */
 export function actionGrants(type: ActionType, name: string, policy?: { cleanup?: CleanupPolicy }): string[] {
-  if (name === 'cleanup' && (type === 'mark-resource' || type === 'unmark-resource'))
+  if (CLEANUP_FUNCTIONS[name] && (type === 'mark-resource' || type === 'unmark-resource'))
     return cleanupCategories(policy?.cleanup ?? defaultCleanupPolicy()).acting.flatMap(markPermissions);
   return [...ACTION_PERMISSIONS[type]];
 }
 
 /**
- * The cleanup function's IAM actions: the describes of its enabled categories (read-only in `report`
- * mode), and what the actions its mode runs need.
+ * A cleanup function's IAM actions: the describes of its enabled categories (read-only in `report`
+ * mode), and what the actions its share of the work runs need (`mark`: the marks; `delete`: the
+ * deletions, in mode `delete`).
  */
-export function cleanupPermissions(cleanup: CleanupPolicy = defaultCleanupPolicy()): string[] {
+export function cleanupPermissions(
+  cleanup: CleanupPolicy = defaultCleanupPolicy(),
+  role: CleanupRole = 'mark',
+): string[] {
+  const name = role === 'mark' ? 'cleanup' : 'cleanupDelete';
   return [
     ...cleanupCategories(cleanup).enabled.flatMap(scanPermissions),
-    ...functionActions('cleanup', { cleanup }).flatMap((t) => actionGrants(t, 'cleanup', { cleanup })),
+    ...functionActions(name, { cleanup }).flatMap((t) => actionGrants(t, name, { cleanup })),
   ];
 }
 
@@ -134,10 +148,11 @@ export function cleanupPermissions(cleanup: CleanupPolicy = defaultCleanupPolicy
 export function functionPermissions(name: string, policy?: { cleanup?: CleanupPolicy }): string[] {
   const needs = FUNCTION_NEEDS[name];
   if (!needs) throw new Error(`no permissions declared for function ${name}`);
+  const role = CLEANUP_FUNCTIONS[name];
   const all = [
     ...needs.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
-    ...(name === 'cleanup'
-      ? cleanupPermissions(policy?.cleanup)
+    ...(role
+      ? cleanupPermissions(policy?.cleanup, role)
       : functionActions(name, policy).flatMap((t) => actionGrants(t, name, policy))),
   ];
   return [...new Set(all)].sort();

@@ -1,12 +1,22 @@
-/** The scheduled `cleanup` function's body: the policy's cleanup, in its mode, e-mailed once. */
+/**
+ * The scheduled cleanup functions' bodies: the policy's cleanup, in its mode, e-mailed once; `cleanup`
+ * makes the marks and unmarks, `cleanupDelete` the deletions (each under its own role).
+ */
 import { runCleanup } from '../app/cleanup';
 import { MarkTable } from '../aws/cleanup/mark-table';
+import type { CleanupPhase } from '../model/cleanup';
 import type { AutopilotContext } from './middleware';
 
-export async function onCleanupSchedule(_event: unknown, context: AutopilotContext) {
+export const onCleanupSchedule = (_event: unknown, context: AutopilotContext) => cleanupRun('mark', context);
+
+export const onCleanupDeleteSchedule = (_event: unknown, context: AutopilotContext) =>
+  cleanupRun('delete', context);
+
+async function cleanupRun(phase: CleanupPhase, context: AutopilotContext) {
   const { rt, deployment } = context.autopilot;
   const { report } = await runCleanup({
     policy: rt.policy,
+    phase,
     defaultRegion: rt.aws.region,
     now: rt.now(),
     dryRun: rt.dryRun,
@@ -19,6 +29,7 @@ export async function onCleanupSchedule(_event: unknown, context: AutopilotConte
   // and the next scheduled run tries again.
   return {
     mode: report.mode,
+    phase,
     regions: report.regions,
     findings: report.findings.length,
     totals: report.totals,

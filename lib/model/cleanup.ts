@@ -23,6 +23,12 @@ export const CLEANUP_MODES = ['report', 'mark', 'delete'] as const;
 /** `report` changes nothing; `mark` tags findings with a deletion date; `delete` also deletes what is due. */
 export type CleanupMode = (typeof CLEANUP_MODES)[number];
 
+/**
+ * A share of a run's changes, each made under its own role when deployed: `mark` (marks, unmarks) and
+ * `delete` (deletions of what is marked and due).
+ */
+export type CleanupPhase = 'mark' | 'delete';
+
 /** An orphan as a rule found it, before the run's guards and caps decide what to do with it. */
 export interface Candidate {
   category: CleanupCategory;
@@ -105,6 +111,8 @@ export interface CleanupTotals {
 
 export interface CleanupReport {
   mode: CleanupMode;
+  /** Absent when the run made both shares of the changes (the CLI). */
+  phase?: CleanupPhase;
   regions: string[];
   dryRun: boolean;
   generatedAt: string;

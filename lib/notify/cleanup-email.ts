@@ -11,10 +11,12 @@ import { clampSubject, type Email } from './email';
 
 export const LINES_PER_CATEGORY = 40;
 
+const PHASE_WORDS = { both: '', mark: ' (the marking run)', delete: ' (the deletion run)' } as const;
+
 const money = (usd: number) => formatMonthly(usd);
 
-function doing(f: Finding, dryRun: boolean): string {
-  const would = dryRun || f.status === 'dry-run' ? 'would be ' : '';
+function doing(f: Finding, report: CleanupReport): string {
+  const would = report.dryRun || f.status === 'dry-run' ? 'would be ' : '';
   const outcome =
     f.status === 'failed'
       ? ` — FAILED: ${f.detail ?? ''}`
@@ -29,16 +31,22 @@ function doing(f: Finding, dryRun: boolean): string {
     case 'report':
       return `reported${f.deleteAfter ? `, marked until ${f.deleteAfter}` : ''}${outcome}`;
     case 'mark':
+      // The deletion run marks nothing: the marking run (its own role) does.
+      if (report.phase === 'delete' && !f.status) return 'not marked yet: the marking run marks it';
       return `${would}marked: deleted after ${f.deleteAfter}${outcome}`;
     case 'wait':
       return `marked: deleted after ${f.deleteAfter}${outcome}`;
     case 'delete':
+      if (report.phase === 'mark' && !f.status) return 'due: the deletion run deletes it, re-verified first';
       return f.status === 'applied' || f.status === 'dry-run' ? `${would}deleted` : `due${outcome}`;
   }
 }
 
 const counted = (report: CleanupReport, pred: (f: Finding) => boolean) =>
   report.findings.filter((f) => pred(f));
+
+/** Unmarked by this run: the deletion run writes no mark, so it unmarks nothing. */
+const unmarkedBy = (report: CleanupReport) => (report.phase === 'delete' ? [] : report.unmarked);
 
 const sum = (fs: Finding[]) => Math.round(fs.reduce((s, f) => s + f.monthlyCostUsd, 0) * 100) / 100;
 
@@ -52,14 +60,18 @@ function headline(report: CleanupReport): string {
     report,
     (f) => f.action === 'delete' && (f.status === 'applied' || f.status === 'dry-run'),
   );
-  const marked = counted(report, (f) => f.action === 'mark' && f.status !== 'failed');
+  const marked = counted(
+    report,
+    (f) => f.action === 'mark' && (f.status === 'applied' || f.status === 'dry-run'),
+  );
   const parts: string[] = [];
   if (deleted.length) parts.push(`${would}deleted ${deleted.length}, saving ${money(sum(deleted))}`);
   if (marked.length)
     parts.push(
       `${would}marked ${marked.length} (${money(sum(marked))}) for deletion after ${marked[0]!.deleteAfter}`,
     );
-  if (report.unmarked.length) parts.push(`unmarked ${report.unmarked.length} in use again`);
+  const unmarked = unmarkedBy(report);
+  if (unmarked.length) parts.push(`unmarked ${unmarked.length} in use again`);
   if (parts.length > 0) return parts.join('; ');
   return `${report.totals.count} orphan${report.totals.count === 1 ? '' : 's'}, ${money(report.totals.monthlyCostUsd)} to save`;
 }
@@ -80,7 +92,9 @@ function nextSteps(report: CleanupReport): string[] {
     );
   if (report.mode === 'delete')
     lines.push(
-      'Marked orphans are deleted after their date, each re-verified just before; one in use again is unmarked and kept.',
+      report.phase
+        ? 'Marked orphans are deleted after their date by the deletion run, under a role of its own that can delete only what carries the mark and can write no mark; each is re-verified just before, and one in use again is kept (the marking run removes its mark).'
+        : 'Marked orphans are deleted after their date, each re-verified just before; one in use again is unmarked and kept.',
     );
   lines.push(
     'To keep a resource: tag it autopilot:protect=true, or exclude it in cleanup.exclude (tags, ids, names).',
@@ -90,14 +104,14 @@ function nextSteps(report: CleanupReport): string[] {
 
 /** Undefined when there is nothing to tell (a mark or delete run that changed nothing and found no failure). */
 export function cleanupEmail(report: CleanupReport): Email | undefined {
-  const changed = report.findings.some((f) => f.status) || report.unmarked.length > 0;
+  const changed = report.findings.some((f) => f.status) || unmarkedBy(report).length > 0;
   const tell =
     report.failures.length > 0 || (report.mode === 'report' ? report.findings.length > 0 : changed);
   if (!tell) return undefined;
 
   const what = headline(report);
   const lines = [
-    `ec2-autopilot cleanup ${report.dryRun ? '(dry run) ' : ''}in mode ${report.mode}, ${report.regions.join(', ')}, at ${formatTime(new Date(report.generatedAt))}.`,
+    `ec2-autopilot cleanup ${report.dryRun ? '(dry run) ' : ''}in mode ${report.mode}${PHASE_WORDS[report.phase ?? 'both']}, ${report.regions.join(', ')}, at ${formatTime(new Date(report.generatedAt))}.`,
     '',
     `Found ${report.totals.count} orphan${report.totals.count === 1 ? '' : 's'} costing ${money(report.totals.monthlyCostUsd)}${
       report.findings.some((f) => f.protected)
@@ -112,7 +126,7 @@ export function cleanupEmail(report: CleanupReport): Email | undefined {
     lines.push(`${spec.title} — ${fs.length}, ${money(sum(fs.filter((f) => !f.protected)))}`);
     for (const f of fs.slice(0, LINES_PER_CATEGORY)) {
       const age = f.ageDays === null ? '' : `, ${Math.floor(f.ageDays)} days old`;
-      lines.push(`  - ${f.id} (${f.region}${age}) ${money(f.monthlyCostUsd)}: ${doing(f, report.dryRun)}`);
+      lines.push(`  - ${f.id} (${f.region}${age}) ${money(f.monthlyCostUsd)}: ${doing(f, report)}`);
       lines.push(`    ${f.reason}`);
     }
     if (fs.length > LINES_PER_CATEGORY)
@@ -123,7 +137,9 @@ export function cleanupEmail(report: CleanupReport): Email | undefined {
   }
   const sections: [string, string[]][] = [
     [
-      'Unmarked (in use again, kept)',
+      report.phase === 'delete'
+        ? 'In use again (kept; the marking run removes their marks)'
+        : 'Unmarked (in use again, kept)',
       report.unmarked.map(
         (u) => `- ${u.id} (${u.region}): ${u.reason}${u.status === 'failed' ? ` — FAILED: ${u.detail}` : ''}`,
       ),

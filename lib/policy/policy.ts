@@ -85,6 +85,8 @@ export interface Policy {
   region?: string;
   alarmPrefix: string;
   dryRun: boolean;
+  /** Roles a blue-green replacement may be launched with (its old instance's instance profile's). */
+  instanceRoles: string[];
   notifications: { emails: string[] };
   targets: Target[];
   /** The `cleanup:` block; absent when the file has none (then cleanup reports, with every default). */

@@ -243,6 +243,7 @@ export function resolvePolicy(
       ...(file.region ? { region: file.region } : {}),
       alarmPrefix: file.alarmPrefix,
       dryRun: file.dryRun,
+      instanceRoles: file.instanceRoles,
       notifications: { emails: file.notifications.emails },
       targets,
       ...(cleanup ? { cleanup } : {}),

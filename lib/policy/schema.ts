@@ -38,6 +38,9 @@ export const BoundsSchema = z.strictObject({
   max: positiveInt(),
 });
 
+/** Control characters, and the invisible ones (zero-width, bidirectional marks, BOM: Unicode's Cf). */
+const UNSEEN = /[\p{Cc}\p{Cf}]/u;
+
 export const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const TargetSchema = z.strictObject({
@@ -48,7 +51,16 @@ export const TargetSchema = z.strictObject({
     }),
   ),
   /** Name of the Auto Scaling group whose desired capacity this target changes. */
-  autoScalingGroup: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  autoScalingGroup: z.optional(
+    z.string({ error: 'expected a group name' }).check(
+      z.minLength(1, { error: 'expected a group name' }),
+      z.maxLength(255, { error: "expected a group name of at most 255 characters (Auto Scaling's limit)" }),
+      z.refine((v: string) => !UNSEEN.test(v) && v.trim() === v, {
+        error:
+          'expected a group name without control or invisible characters, nor spaces at either end (a name that looks right but is not)',
+      }),
+    ),
+  ),
   scaleOut: z.optional(ScaleOutSchema),
   scaleIn: z.optional(ScaleInSchema),
   /** Or a single instance, resized up and down a ladder of types (vertical scaling). */
@@ -78,15 +90,37 @@ export const PolicyFileSchema = z.strictObject({
       }),
     ),
   ),
-  /** Prefix of the alarms the orchestrator creates: `<prefix>-<target>-high|low`. @default autopilot */
+  /**
+   * Prefix of the alarms the orchestrator creates: `<prefix>-<target>-high|low`. No "-" in it: the first
+   * "-" ends the prefix, so `autopilot-*` (this deployment's alarms, and its IAM grants) can never match
+   * another deployment's `autopilot_staging-*`. @default autopilot
+   */
   alarmPrefix: z._default(
-    z
-      .string()
-      .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$/, { error: 'expected letters, digits, "-" or "_"' })),
+    z.string().check(
+      z.regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,40}$/, {
+        error:
+          'expected letters, digits or "_" (at most 41), no "-": alarms are named <prefix>-<target>-high, and a "-" in the prefix would let one deployment\'s alarms match another\'s',
+      }),
+    ),
     'autopilot',
   ),
   /** Plan and notify "would do", change nothing, for every target. @default false */
   dryRun: z._default(z.boolean(), false),
+  /**
+   * IAM roles (names) of the instance profiles of the instances a blue-green resize replaces: the
+   * replacement is launched with the old instance's profile, and the resize role may pass no other role.
+   * @default []
+   */
+  instanceRoles: z._default(
+    z.array(
+      z.string().check(
+        z.regex(/^[\w+=,.@-]{1,64}$/, {
+          error: 'expected an IAM role name (at most 64 letters, digits or +=,.@_-)',
+        }),
+      ),
+    ),
+    [],
+  ),
   notifications: z._default(NotificationsSchema, { emails: [] }),
   targets: z._default(z.array(TargetSchema), []),
   /** Scheduled cleanup of orphaned resources (report → mark → delete). @default report mode */

@@ -5,7 +5,7 @@
  * crash, converges on the same end state: one image, one replacement, the Elastic IP always attached.
  */
 import { executeActions } from '../app/execute';
-import { ActionFailedError, ResizeRefused } from '../errors';
+import { ActionFailedError, AwsCallError, errorMessage, ResizeRefused } from '../errors';
 import type { Action, MoveAddressAction } from '../model/action';
 import type { InstanceFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
@@ -32,6 +32,20 @@ async function instance(d: ResizeDeps, id: string): Promise<InstanceFacts> {
     throw new ResizeRefused(`${id} no longer exists`);
   }
   return found;
+}
+
+/**
+ * A launch refused for the old instance's instance profile: the resize role may pass only the roles the
+ * policy lists in `instanceRoles`. Says so, with the profile, rather than only "UnauthorizedOperation".
+ */
+export function passRoleHint(error: unknown, old: InstanceFacts): unknown {
+  const code = error instanceof AwsCallError ? error.code : '';
+  if (!old.iamInstanceProfileArn || !/^(UnauthorizedOperation|AccessDenied)/.test(code)) return error;
+  return new ActionFailedError(
+    'resize-instance',
+    `the replacement of ${old.id} could not be launched with its instance profile ${old.iamInstanceProfileArn}: list that profile's role in the policy's instanceRoles (the only roles the resize role may pass) and deploy again (${errorMessage(error)})`,
+    { cause: error },
+  );
 }
 
 async function progress(d: ResizeDeps, s: ResizeState): Promise<OperationRecord> {
@@ -206,13 +220,17 @@ const steps: Record<string, Step> = {
     if (made) return { ...s, newInstanceId: made.id, polls: 0 };
     const old = await instance(d, s.instanceId);
     const userData = await d.instances.userData(old.id);
-    const newInstanceId = await d.ops.launchReplacement(old, s.imageId!, s.to, {
-      // RunInstances keeps a client token for a while and answers a repeat with the same instance.
-      clientToken: s.key.slice(-64),
-      tags: { [OPERATION_TAG]: s.key, [TAGS.replaces]: old.id, [TAGS.managed]: 'true' },
-      madeBy: { key: OPERATION_TAG, value: s.key },
-      ...(userData ? { userData } : {}),
-    });
+    const newInstanceId = await d.ops
+      .launchReplacement(old, s.imageId!, s.to, {
+        // RunInstances keeps a client token for a while and answers a repeat with the same instance.
+        clientToken: s.key.slice(-64),
+        tags: { [OPERATION_TAG]: s.key, [TAGS.replaces]: old.id, [TAGS.managed]: 'true' },
+        madeBy: { key: OPERATION_TAG, value: s.key },
+        ...(userData ? { userData } : {}),
+      })
+      .catch((error: unknown) => {
+        throw passRoleHint(error, old);
+      });
     return { ...s, newInstanceId, polls: 0 };
   },
 

@@ -1,12 +1,14 @@
 /**
- * The cleanup function's role as `serverless package` builds it from the policy (through
- * `resources/from-policy.js`, run here as the framework runs it): exactly what the permissions registry
- * declares for the policy's mode and categories, read-only in `report` mode, tag writes limited to the
- * mark's key, and deletions of tagged kinds only on marked, unprotected resources. (The packaging test
- * checks the same equality on the real template, for the repository's policy.)
+ * The cleanup functions' roles as `serverless package` builds them from the policy (through
+ * `resources/from-policy.js`, run here as the framework runs it), in each mode: exactly what the
+ * permissions registry declares; the marking role deletes nothing and the deleting role writes no mark
+ * (neither alone can delete what was never marked); read-only in `report` mode; tag writes limited to
+ * the mark's key; deletions of tagged kinds (alarms and topics included) only on marked, unprotected
+ * resources; never the deployment's own topics nor the policy's alarms. (The packaging test checks the
+ * same on the real template, for the repository's policy.)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Statement } from '../../lib/deploy/cleanup-role';
@@ -16,7 +18,14 @@ import { parsePolicy } from '../../lib/policy/load';
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'autopilot-cleanup-role-'));
 
-function fromPolicy(policy: string): { schedule: string; statements: Statement[] } {
+interface Roles {
+  schedule: string;
+  deleteEnabled: boolean;
+  mark: Statement[];
+  delete: Statement[];
+}
+
+function fromPolicy(policy: string): Roles {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(file, policy);
   const run = spawnSync(
@@ -24,67 +33,175 @@ function fromPolicy(policy: string): { schedule: string; statements: Statement[]
     [
       '-e',
       `const p = require(${JSON.stringify(join(ROOT, 'resources', 'from-policy.js'))});
-       process.stdout.write(JSON.stringify({ schedule: p.cleanupSchedule(), statements: p.cleanupStatements() }));`,
+       process.stdout.write(JSON.stringify({ schedule: p.cleanupSchedule(), deleteEnabled: p.cleanupDeleteEnabled(),
+         mark: p.cleanupStatements(), delete: p.cleanupDeleteStatements() }));`,
     ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AUTOPILOT_CONFIG: file } },
   );
   if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as { schedule: string; statements: Statement[] };
+  return JSON.parse(run.stdout) as Roles;
 }
 
-const actions = (statements: Statement[]) => [...new Set(statements.flatMap((s) => s.Action))].sort();
+const allowed = (statements: Statement[]) =>
+  [...new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))].sort();
+const WRITES = /:(Create|Delete|Tag|Untag|Release|Deregister|Terminate|Unsubscribe|Put|Update)/;
+const DELETES = /:(Delete(?!Tags)|Release|Deregister|Terminate|Unsubscribe)/;
+const TARGETS =
+  'targets:\n  - name: web\n    autoScalingGroup: web-asg\n    scaleOut: { when: { above: 70 }, add: 1 }\n';
 
 describe.each([
   ['report', 'version: 1\n'],
   ['mark', 'version: 1\ncleanup:\n  mode: mark\n  schedule: cron(0 3 * * ? *)\n'],
   [
     'delete',
-    'version: 1\ncleanup:\n  mode: delete\n  categories:\n    instances: { enabled: true, terminate: true }\n    launchTemplateVersions: { enabled: true }\n',
+    `version: 1\n${TARGETS}cleanup:\n  mode: delete\n  categories:\n    instances: { enabled: true, terminate: true }\n    launchTemplateVersions: { enabled: true }\n`,
   ],
 ])('in %s mode', (mode, policy) => {
-  const role = fromPolicy(policy);
+  const roles = fromPolicy(policy);
+  const parsed = parsePolicy(policy);
 
-  it('grants exactly what the registry declares for the policy', () => {
-    expect(actions(role.statements)).toEqual(functionPermissions('cleanup', parsePolicy(policy)));
+  it('grants each of the two functions exactly what the registry declares for the policy', () => {
+    expect(allowed(roles.mark)).toEqual(functionPermissions('cleanup', parsed));
+    expect(allowed(roles.delete)).toEqual(functionPermissions('cleanupDelete', parsed));
+  });
+
+  it('never lets one role both mark and delete', () => {
+    expect(allowed(roles.mark).filter((a) => DELETES.test(a))).toEqual([]);
+    expect(allowed(roles.delete).filter((a) => WRITES.test(a) && !DELETES.test(a))).toEqual([]);
+    // The deleting function's schedule runs only in delete mode; both follow cleanup.schedule.
+    expect(roles.deleteEnabled).toBe(mode === 'delete');
+    expect(roles.schedule).toBe(mode === 'mark' ? 'cron(0 3 * * ? *)' : 'rate(1 day)');
   });
 
   it('writes only what the mode needs, scoped', () => {
-    const all = actions(role.statements);
-    const writes = all.filter((a) =>
-      /:(Create|Delete|Tag|Untag|Release|Deregister|Terminate|Unsubscribe|Put)/.test(a),
-    );
+    const marking = allowed(roles.mark);
     if (mode === 'report') {
-      expect(writes).toEqual([]);
-      expect(role.schedule).toBe('rate(1 day)');
+      expect(marking.filter((a) => WRITES.test(a))).toEqual([]);
+      expect(allowed(roles.delete).filter((a) => WRITES.test(a))).toEqual([]);
       return;
     }
-    const tagging = role.statements.find((s) => s.Action.includes('ec2:CreateTags'))!;
+    const tagging = roles.mark.find((s) => s.Action.includes('ec2:CreateTags'))!;
     expect(tagging.Condition).toEqual({
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['autopilot:delete-after'] },
       Null: { 'aws:TagKeys': 'false' },
     });
-    expect(role.statements.find((s) => s.Action.includes('dynamodb:PutItem'))!.Resource).toEqual({
+    expect(roles.mark.find((s) => s.Action.includes('dynamodb:PutItem'))!.Resource).toEqual({
       'Fn::GetAtt': ['StateTable', 'Arn'],
     });
     if (mode === 'mark') {
-      expect(all.filter((a) => /:(Delete(?!Tags)|Release|Deregister|Terminate|Unsubscribe)/.test(a))).toEqual(
-        [],
-      );
-      expect(role.schedule).toBe('cron(0 3 * * ? *)');
+      expect(allowed(roles.delete).filter((a) => WRITES.test(a))).toEqual([]);
       return;
     }
-    const marked = role.statements.find((s) => s.Action.includes('ec2:DeleteVolume'))!;
+    const marked = roles.delete.find((s) => s.Effect === 'Allow' && s.Action.includes('ec2:DeleteVolume'))!;
     expect(marked.Action).toEqual([
       'autoscaling:DeleteAutoScalingGroup',
+      'cloudwatch:DeleteAlarms',
       'ec2:DeleteSnapshot',
       'ec2:DeleteVolume',
       'ec2:DeregisterImage',
       'ec2:ReleaseAddress',
       'ec2:TerminateInstances',
+      'sns:DeleteTopic',
     ]);
     expect(marked.Condition).toEqual({
       Null: { 'aws:ResourceTag/autopilot:delete-after': 'false' },
       StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
     });
+    // Only the kinds that take no tag are deleted on the table's mark alone (re-verified by the function).
+    const untagged = roles.delete.filter(
+      (s) => s.Effect === 'Allow' && !s.Condition && s.Action.some((a) => DELETES.test(a)),
+    );
+    expect(untagged.flatMap((s) => s.Action).sort()).toEqual([
+      'autoscaling:DeleteLaunchConfiguration',
+      'ec2:DeleteLaunchTemplateVersions',
+      'sns:Unsubscribe',
+    ]);
+  });
+
+  if (mode === 'delete')
+    it("never deletes the deployment's own topics nor the policy's alarms", () => {
+      const denied = roles.delete.filter((s) => s.Effect === 'Deny');
+      const topics = denied.find((s) => s.Action.includes('sns:DeleteTopic'))!;
+      expect(topics.Resource).toEqual([{ Ref: 'AlarmTopic' }, { Ref: 'NotifyTopic' }]);
+      const alarms = denied.find((s) => s.Action.includes('cloudwatch:DeleteAlarms'))!;
+      expect(JSON.stringify(alarms.Resource)).toContain(':alarm:autopilot-web-high');
+      expect(JSON.stringify(alarms.Resource)).not.toContain('*');
+    });
+});
+
+describe('the packaged template, with the repository policy in delete mode', () => {
+  type Template = {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  let template: Template;
+  let parsed: ReturnType<typeof parsePolicy>;
+
+  beforeAll(() => {
+    const repo = readFileSync(join(ROOT, 'autopilot.yml'), 'utf8');
+    const text = repo.replace(/mode: report\b/, 'mode: delete');
+    expect(text).not.toBe(repo);
+    parsed = parsePolicy(text);
+    const file = join(dir, 'delete-mode.yml');
+    writeFileSync(file, text);
+    const out = join(dir, 'package');
+    const run = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'serverless'),
+      ['package', '--stage', 'test', '--package', out],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, AWS_REGION: 'us-east-1', AUTOPILOT_CONFIG: file },
+        timeout: 150_000,
+      },
+    );
+    if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
+    template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  }, 180_000);
+
+  const statements = (role: string) =>
+    (
+      template.Resources[role]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+  const granted = (role: string) => allowed(statements(role)).filter((a) => !a.startsWith('logs:'));
+
+  it('gives marking and deleting two roles, each exactly what the registry declares', () => {
+    expect(granted('CleanupIamRoleLambdaExecution')).toEqual(functionPermissions('cleanup', parsed));
+    expect(granted('CleanupDeleteIamRoleLambdaExecution')).toEqual(
+      functionPermissions('cleanupDelete', parsed),
+    );
+    expect(granted('CleanupIamRoleLambdaExecution').filter((a) => DELETES.test(a))).toEqual([]);
+    expect(
+      granted('CleanupDeleteIamRoleLambdaExecution').filter((a) => WRITES.test(a) && !DELETES.test(a)),
+    ).toEqual([]);
+  });
+
+  it('requires the mark for tagged kinds and denies the deployment its own topics and alarms', () => {
+    const deleting = statements('CleanupDeleteIamRoleLambdaExecution');
+    const marked = deleting.find((s) => s.Effect === 'Allow' && s.Action.includes('sns:DeleteTopic'))!;
+    expect(marked.Action).toEqual(expect.arrayContaining(['cloudwatch:DeleteAlarms', 'ec2:DeleteVolume']));
+    expect(marked.Condition).toEqual({
+      Null: { 'aws:ResourceTag/autopilot:delete-after': 'false' },
+      StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
+    });
+    const denied = deleting.filter((s) => s.Effect === 'Deny');
+    expect(denied.find((s) => s.Action.includes('sns:DeleteTopic'))!.Resource).toEqual([
+      { Ref: 'AlarmTopic' },
+      { Ref: 'NotifyTopic' },
+    ]);
+    const alarms = JSON.stringify(denied.find((s) => s.Action.includes('cloudwatch:DeleteAlarms'))!.Resource);
+    for (const name of [
+      'autopilot-web-high',
+      'autopilot-web-low',
+      'autopilot-blog-high',
+      'autopilot-blog-low',
+    ])
+      expect(alarms).toContain(`:alarm:${name}"`);
+  });
+
+  it('schedules both functions', () => {
+    const rules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+    const state = (id: string) => rules.find(([k]) => k.startsWith(id))?.[1].Properties.State;
+    expect(state('CleanupEventsRule')).toBe('ENABLED');
+    expect(state('CleanupDeleteEventsRule')).toBe('ENABLED');
   });
 });

@@ -10,20 +10,15 @@
  * does and records the call). Everything else is moto.
  */
 import * as cleanupRun from '../../lib/app/cleanup';
-import { silentLogger } from '../../lib/log';
+import { markKey } from '../../lib/aws/cleanup/mark-table';
 import { AwsClients } from '../../lib/aws/clients';
-import { CallLog } from '../../lib/aws/cleanup/calls';
-import { MarkTable, markKey } from '../../lib/aws/cleanup/mark-table';
-import { scanRegion } from '../../lib/app/cleanup-scan';
 import { ensureDeployment, type Deployment } from '../../lib/aws/deployment';
-import { Notifier } from '../../lib/aws/notifier';
 import { sentMessages } from '../../lib/local/moto';
 import type { CleanupCategory, CleanupReport, Finding } from '../../lib/model/cleanup';
 import { TAGS } from '../../lib/model/tags';
 import { CATEGORIES } from '../../lib/model/cleanup-categories';
-import { RULES } from '../../lib/plan/cleanup/rules';
-import { parsePolicy } from '../../lib/policy/load';
-import { cleanupPolicy, seedAccount, type Seeded } from '../support/cleanup-seed';
+import { cleanupOptions, scannedResources } from '../support/cleanup-run';
+import { cleanupPolicy, seedAccount, stubbedClients, type Seeded } from '../support/cleanup-seed';
 import { REGION, useMoto } from '../support/moto';
 
 const DAY = 86_400_000;
@@ -37,54 +32,10 @@ let policyText: string;
 let nowReport: Date;
 const templateDeletes: { LaunchTemplateId: string; Versions: string[] }[] = [];
 
-/** Each region's clients, with DeleteLaunchTemplateVersions (not implemented by moto) answered as AWS does. */
-function stubbedClients(): (region: string) => AwsClients {
-  const made = new Map<string, AwsClients>();
-  return (region) => {
-    let c = made.get(region);
-    if (c) return c;
-    c = new AwsClients({ region });
-    made.set(region, c);
-    // The client is made once and kept: the middleware is in place before its first command is sent.
-    void c.ec2().then(({ client }) =>
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName !== 'DeleteLaunchTemplateVersionsCommand') return next(args);
-          const input = args.input as { LaunchTemplateId: string; Versions: string[] };
-          templateDeletes.push(input);
-          const output = {
-            $metadata: {},
-            SuccessfullyDeletedLaunchTemplateVersions: input.Versions.map((v) => ({
-              LaunchTemplateId: input.LaunchTemplateId,
-              VersionNumber: Number(v),
-            })),
-          };
-          return { output, response: {} } as never;
-        },
-        { step: 'initialize', name: 'stubDeleteLaunchTemplateVersions' },
-      ),
-    );
-    return c;
-  };
-}
+const clients = stubbedClients(templateDeletes);
 
-const clients = stubbedClients();
-
-function options(mode: 'report' | 'mark' | 'delete', now: Date): cleanupRun.CleanupOptions {
-  return {
-    policy: parsePolicy(policyText),
-    mode,
-    defaultRegion: REGION,
-    now,
-    dryRun: false,
-    notifier: new Notifier(aws, deployment.notifyTopicArn),
-    marks: new MarkTable(aws, deployment.stateTable),
-    ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
-    log: silentLogger,
-    clients,
-    sleep: async () => undefined,
-  };
-}
+const options = (mode: 'report' | 'mark' | 'delete', now: Date) =>
+  cleanupOptions(aws, deployment, { policy: policyText, mode, now, clients });
 
 const run = (mode: 'report' | 'mark' | 'delete', now: Date) => cleanupRun.runCleanup(options(mode, now));
 
@@ -96,19 +47,8 @@ const ids = (fs: Finding[], category?: CleanupCategory) =>
 
 const allOrphans = () => Object.values(seeded.orphans).flat().sort();
 
-/** Every resource of each kind now, with its tags where the describe returns them (the product's own scan). */
-async function inventory() {
-  const policy = parsePolicy(policyText);
-  const scan = await scanRegion({
-    io: { clients: (r) => new AwsClients({ region: r }), log: new CallLog() },
-    region: REGION,
-    cleanup: policy.cleanup!,
-    input: { policy, now: new Date(), ownTopics: [] },
-  });
-  expect(scan.failures).toEqual([]);
-  const of = (category: CleanupCategory) => RULES[category].resources(scan.inventory);
-  return { of };
-}
+/** Every resource of each kind now (the product's own scan). */
+const inventory = async () => ({ of: await scannedResources(policyText) });
 
 async function cleanupEmails() {
   return (await sentMessages(endpoint, deployment.notifyTopicArn)).filter((m) =>

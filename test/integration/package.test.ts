@@ -13,6 +13,7 @@ import { ACTIONS } from '../../lib/actions/registry';
 import {
   actionGrants,
   CAPABILITY_PERMISSIONS,
+  CLEANUP_FUNCTIONS,
   cleanupPermissions,
   FUNCTION_NEEDS,
   functionActions,
@@ -50,6 +51,18 @@ beforeAll(() => {
 }, 150_000);
 
 const logicalName = (fn: string) => fn.charAt(0).toUpperCase() + fn.slice(1);
+
+type ConditionedStatement = Statement & {
+  NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+function statementsOf(roleId: string): ConditionedStatement[] {
+  const role = template.Resources[roleId]!;
+  return (role.Properties.Policies as { PolicyDocument: { Statement: ConditionedStatement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+}
 
 function grantedActions(roleId: string): string[] {
   const role = template.Resources[roleId]!;
@@ -116,7 +129,7 @@ describe('the packaged CloudFormation template', () => {
           const others = new Set([
             ...FUNCTION_NEEDS[name]!.capabilities.flatMap((c) => CAPABILITY_PERMISSIONS[c]),
             ...functionActions(name).flatMap((t) => actionGrants(t, name)),
-            ...(name === 'cleanup' ? cleanupPermissions() : []),
+            ...(CLEANUP_FUNCTIONS[name] ? cleanupPermissions(undefined, CLEANUP_FUNCTIONS[name]) : []),
           ]);
           const unexplained = needs.filter((p) => granted.includes(p) && !others.has(p));
           expect({ name, unexplained }).toEqual({ name, unexplained: [] });
@@ -155,7 +168,49 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
-  it('lets reconcile write only the adoption tags, on unprotected instances, and act on none', () => {
+  it('lets the resize role create only managed images and instances, from adopted instances and its own images', () => {
+    const statements = statementsOf('ResizeTaskIamRoleLambdaExecution');
+    const of = (action: string) =>
+      statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+    const resources = (st: ConditionedStatement) => JSON.stringify(st.Resource ?? st.NotResource);
+    for (const action of ['ec2:CreateImage', 'ec2:RunInstances']) {
+      for (const st of of(action)) {
+        expect(([] as string[]).concat(st.Action)).toEqual([action]);
+        expect(st.Resource).not.toBe('*');
+        const r = resources(st);
+        // What it creates carries autopilot:managed from the call that creates it.
+        if (/:instance\/\*|:volume\/\*/.test(r) && action === 'ec2:RunInstances' && st.Resource)
+          expect(st.Condition).toEqual({ StringEquals: { 'aws:RequestTag/autopilot:managed': 'true' } });
+        if (action === 'ec2:CreateImage' && r.includes('::image/*'))
+          expect(st.Condition).toEqual({ StringEquals: { 'aws:RequestTag/autopilot:managed': 'true' } });
+        // What it starts from carries it already: the adopted instance, the image it made.
+        if (action === 'ec2:CreateImage' && r.includes(':instance/*'))
+          expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/autopilot:managed': 'true' } });
+        if (action === 'ec2:RunInstances' && st.Resource && r.includes('::image/*'))
+          expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/autopilot:managed': 'true' } });
+        // The unconditioned rest of a launch excludes every resource the conditions above guard.
+        if (st.NotResource)
+          for (const kind of ['::image/*', ':instance/*', ':volume/*']) expect(r).toContain(kind);
+      }
+    }
+    expect(of('ec2:RunInstances')).toHaveLength(3);
+    expect(of('ec2:CreateImage')).toHaveLength(3);
+    // Elastic IPs: only addresses reconcile adopted, onto adopted instances.
+    for (const st of of('ec2:AssociateAddress')) {
+      const r = resources(st);
+      if (r.includes(':elastic-ip/*') || r.includes(':instance/*'))
+        expect(st.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/autopilot:managed': 'true' } });
+      else expect(r).toMatch(/^"?\{?.*:network-interface\/\*/);
+    }
+    // Roles: only those the policy lists, only to EC2.
+    const pass = of('iam:PassRole');
+    expect(pass).toHaveLength(1);
+    expect(pass[0]!.Resource).not.toBe('*');
+    expect(JSON.stringify(pass[0]!.Resource)).toContain(':role/no-instance-role-in-policy');
+    expect(pass[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  });
+
+  it('lets reconcile write only the adoption tags, on unprotected instances and addresses, and act on none', () => {
     const role = template.Resources.ReconcileIamRoleLambdaExecution!;
     const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
       (p) => p.PolicyDocument.Statement,
@@ -166,8 +221,12 @@ describe('the packaged CloudFormation template', () => {
       Null: { 'aws:TagKeys': 'false' },
       StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
     });
+    const tagged = JSON.stringify(adopt.Resource);
+    expect(tagged).toContain(':instance/*');
+    expect(tagged).toContain(':elastic-ip/*');
+    expect(tagged).not.toContain('"*"');
     const acts = grantedActions('ReconcileIamRoleLambdaExecution').filter((a) =>
-      /^ec2:(Stop|Start|Terminate|ModifyInstance|RunInstances)/.test(a),
+      /^ec2:(Stop|Start|Terminate|ModifyInstance|RunInstances|AssociateAddress|DisassociateAddress)/.test(a),
     );
     expect(acts).toEqual([]);
   });

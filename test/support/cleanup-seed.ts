@@ -6,7 +6,7 @@
  * Age: moto stamps resources with the real clock, so "old" and "too young" are two phases a few
  * seconds apart, and the tests put the injected `now` between them (see `youngSince`).
  */
-import type { AwsClients } from '../../lib/aws/clients';
+import { AwsClients } from '../../lib/aws/clients';
 import type { CleanupCategory } from '../../lib/model/cleanup';
 import { TAGS } from '../../lib/model/tags';
 import { createGroup } from '../../lib/local/fleet';
@@ -356,4 +356,40 @@ cleanup:
     instances: { enabled: true, terminate: true }
     images: { keep: 3 }
 `;
+}
+
+/**
+ * Each region's clients, with DeleteLaunchTemplateVersions (an action moto lacks) answered as AWS does;
+ * each call is recorded in `deletes`.
+ */
+export function stubbedClients(
+  deletes: { LaunchTemplateId: string; Versions: string[] }[],
+): (region: string) => AwsClients {
+  const made = new Map<string, AwsClients>();
+  return (region) => {
+    let c = made.get(region);
+    if (c) return c;
+    c = new AwsClients({ region });
+    made.set(region, c);
+    // The client is made once and kept: the middleware is in place before its first command is sent.
+    void c.ec2().then(({ client }) =>
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== 'DeleteLaunchTemplateVersionsCommand') return next(args);
+          const input = args.input as { LaunchTemplateId: string; Versions: string[] };
+          deletes.push(input);
+          const output = {
+            $metadata: {},
+            SuccessfullyDeletedLaunchTemplateVersions: input.Versions.map((v) => ({
+              LaunchTemplateId: input.LaunchTemplateId,
+              VersionNumber: Number(v),
+            })),
+          };
+          return { output, response: {} } as never;
+        },
+        { step: 'initialize', name: 'stubDeleteLaunchTemplateVersions' },
+      ),
+    );
+    return c;
+  };
 }

@@ -19,6 +19,7 @@ import type {
   CategoryStats,
   CleanupCategory,
   CleanupMode,
+  CleanupPhase,
   Finding,
   ScanFailure,
   Unmarked,
@@ -68,6 +69,10 @@ export type Change =
   | (ChangeBase & { kind: 'mark'; finding: number; action: MarkResourceAction })
   | (ChangeBase & { kind: 'delete'; finding: number; action: CleanupDeletion })
   | (ChangeBase & { kind: 'unmark'; unmarked: number; action: UnmarkResourceAction });
+
+/** Whether a change belongs to a run that makes only `phase`'s share (every change when none is given). */
+export const inPhase = (c: Change, phase?: CleanupPhase): boolean =>
+  !phase || (phase === 'delete') === (c.kind === 'delete');
 
 /** The state-table marks of one region and category: as read, and without entries whose resource is gone. */
 export interface TableMarks {

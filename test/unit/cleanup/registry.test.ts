@@ -70,9 +70,10 @@ describe('the cleanup function’s permissions', () => {
       'sns:TagResource',
       'sns:UntagResource',
     ]);
-    const deletes = functionPermissions('cleanup', mode('delete')).filter(
-      (p) => WRITE.test(p) && !mark.includes(p),
-    );
+    // The marking function deletes nothing in any mode; the deleting one writes no mark.
+    expect(functionPermissions('cleanup', mode('delete'))).toEqual(mark);
+    expect(functionPermissions('cleanupDelete', mode('mark')).filter((p) => WRITE.test(p))).toEqual([]);
+    const deletes = functionPermissions('cleanupDelete', mode('delete')).filter((p) => WRITE.test(p));
     expect(deletes).toEqual([
       'autoscaling:DeleteAutoScalingGroup',
       'autoscaling:DeleteLaunchConfiguration',
@@ -88,7 +89,7 @@ describe('the cleanup function’s permissions', () => {
 
   it('follow the enabled categories: opt-in ones add their own, disabled ones drop theirs', () => {
     const all = functionPermissions(
-      'cleanup',
+      'cleanupDelete',
       mode(
         'delete',
         '  categories:\n    launchTemplateVersions: { enabled: true }\n    instances: { enabled: true, terminate: true }\n',
@@ -98,7 +99,7 @@ describe('the cleanup function’s permissions', () => {
       expect.arrayContaining(['ec2:DeleteLaunchTemplateVersions', 'ec2:TerminateInstances']),
     );
     const reportOnly = functionPermissions(
-      'cleanup',
+      'cleanupDelete',
       mode('delete', '  categories: { instances: { enabled: true } }\n'),
     );
     expect(reportOnly).not.toContain('ec2:TerminateInstances');
@@ -107,15 +108,21 @@ describe('the cleanup function’s permissions', () => {
         'delete',
         '  categories: { topics: { enabled: false }, subscriptions: { enabled: false }, alarms: { enabled: false } }\n',
       ).cleanup!,
+      'delete',
     );
     expect(noSns.filter((p) => p.startsWith('sns:'))).toEqual([]);
   });
 
   it('are exactly what the role statements grant', () => {
-    for (const m of ['report', 'mark', 'delete']) {
-      const policy = mode(m);
-      const granted = [...new Set(cleanupStatements(policy.cleanup!).flatMap((s) => s.Action))].sort();
-      expect(granted).toEqual(functionPermissions('cleanup', policy));
-    }
+    for (const m of ['report', 'mark', 'delete'])
+      for (const [name, role] of [
+        ['cleanup', 'mark'],
+        ['cleanupDelete', 'delete'],
+      ] as const) {
+        const policy = mode(m);
+        const allowed = cleanupStatements(policy.cleanup!, role, policy).filter((s) => s.Effect === 'Allow');
+        const granted = [...new Set(allowed.flatMap((s) => s.Action))].sort();
+        expect({ m, name, granted }).toEqual({ m, name, granted: functionPermissions(name, policy) });
+      }
   });
 });

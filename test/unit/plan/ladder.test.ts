@@ -34,6 +34,7 @@ const policy: Policy = {
   version: 1,
   alarmPrefix: 'autopilot',
   dryRun: false,
+  instanceRoles: [],
   notifications: { emails: [] },
   targets: [blog, web],
 };

@@ -13,6 +13,7 @@ describe('the seed policy', () => {
       version: 1,
       alarmPrefix: 'autopilot',
       dryRun: false,
+      instanceRoles: [],
       notifications: { emails: ['ops@example.com'] },
       targets: [
         {
@@ -112,6 +113,22 @@ describe('errors name the path of the bad field', () => {
       'targets[0].name: expected letters, digits',
     ],
     ['a bad region', 'version: 1\nregion: Ireland', 'region: expected a region code such as eu-west-1'],
+    [
+      'a group name with an invisible character',
+      'version: 1\ntargets:\n  - name: web\n    autoScalingGroup: "web\u200b-asg"\n    scaleOut: { when: { above: 1 }, add: 1 }',
+      'targets[0].autoScalingGroup: expected a group name without control or invisible characters',
+    ],
+    [
+      'a group name with a control character',
+      'version: 1\ntargets:\n  - name: web\n    autoScalingGroup: "web\tasg"\n    scaleOut: { when: { above: 1 }, add: 1 }',
+      'targets[0].autoScalingGroup: expected a group name without control or invisible characters',
+    ],
+    [
+      // autopilot-* would also match the alarms (and be granted the alarms) of a prefix autopilot-staging.
+      'an alarm prefix with a "-" in it',
+      'version: 1\nalarmPrefix: autopilot-staging',
+      'alarmPrefix: expected letters, digits or "_" (at most 41), no "-"',
+    ],
     [
       'a negative cooldown',
       target('    scaleOut: { when: { above: 70 }, add: 1 }\n    cooldownMinutes: -1'),
