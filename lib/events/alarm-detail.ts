@@ -65,7 +65,9 @@ export const alarmDetailSchema = z.object({
       // Not in AWS's samples; read when present so that a richer payload is not thrown away.
       threshold: z.optional(z.number()),
       comparisonOperator: z.optional(z.string()),
-      evaluationPeriods: z.optional(z.number().check(z.int())),
+      evaluationPeriods: z.optional(
+        z.number().check(z.int(), z.positive({ error: 'expected a whole number ≥ 1' })),
+      ),
     }),
   ),
 });

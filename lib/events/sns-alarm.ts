@@ -62,8 +62,11 @@ const triggerSchema = z
     ExtendedStatistic: z.nullish(z.string()),
     Unit: z.nullish(z.string()),
     Dimensions: z.nullish(z.array(dimensionSchema)),
-    Period: z.optional(z.number()),
-    EvaluationPeriods: z.optional(z.number().check(z.int())),
+    // CloudWatch takes a period of 10, 20, 30 s or a multiple of 60, and at least one evaluation period.
+    Period: z.optional(z.number().check(z.positive({ error: 'expected a positive number of seconds' }))),
+    EvaluationPeriods: z.optional(
+      z.number().check(z.int(), z.positive({ error: 'expected a whole number ≥ 1' })),
+    ),
     ComparisonOperator: z.optional(z.string()),
     Threshold: z.nullish(z.number()),
     ThresholdMetricId: z.optional(z.string()),

@@ -232,6 +232,12 @@ describe('EventBridge CloudWatch Alarm State Change', () => {
         'required',
       ],
       ['missing state', sample(['detail', 'state'], REMOVE), 'detail.state', 'required'],
+      [
+        'negative evaluationPeriods',
+        sample(['detail', 'configuration', 'evaluationPeriods'], -2),
+        'detail.configuration.evaluationPeriods',
+        'expected a whole number ≥ 1',
+      ],
       ['missing detail', sample(['detail'], REMOVE), 'detail', 'required'],
       [
         'reasonData not JSON',

@@ -452,6 +452,18 @@ describe('CloudWatch alarm through SNS', () => {
         'required (or Metrics for a metric-math alarm)',
       ],
       [
+        'negative EvaluationPeriods',
+        message((m) => ((m.Trigger as Json).EvaluationPeriods = -1)),
+        'Records[0].Sns.Message.Trigger.EvaluationPeriods',
+        'expected a whole number ≥ 1',
+      ],
+      [
+        'a period of 0 seconds',
+        message((m) => ((m.Trigger as Json).Period = 0)),
+        'Records[0].Sns.Message.Trigger.Period',
+        'expected a positive number of seconds',
+      ],
+      [
         'Trigger without Namespace',
         message((m) => delete (m.Trigger as Json).Namespace),
         'Records[0].Sns.Message.Trigger.Namespace',
