@@ -13,6 +13,7 @@ export const FUNCTIONS = {
   'on-event': { entry: 'functions/on-event.ts', clients: ['autoScaling', 'dynamoDb', 'sns'] },
   reconcile: { entry: 'functions/reconcile.ts', clients: ['cloudWatch', 'autoScaling', 'dynamoDb', 'sns'] },
   'resize-task': { entry: 'functions/resize-task.ts', clients: ['ec2', 'dynamoDb', 'sns'] },
+  'refresh-task': { entry: 'functions/refresh-task.ts', clients: ['ec2', 'autoScaling', 'dynamoDb', 'sns'] },
   cleanup: {
     entry: 'functions/cleanup.ts',
     clients: ['ec2', 'autoScaling', 'cloudWatch', 'sns', 'dynamoDb'],

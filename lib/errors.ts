@@ -82,6 +82,31 @@ export class ResizeRefused extends AutopilotError {
   override readonly name = 'Refused';
 }
 
+/**
+ * AWS refuses to create launch configurations in this account (`UnsupportedOperation` from
+ * CreateLaunchConfiguration: accounts created on or after 1 October 2024 cannot create them by any
+ * method). A group on a launch configuration can then only get a new image once it uses a launch template.
+ */
+export class LaunchConfigurationsUnavailable extends AutopilotError {
+  override readonly name = 'LaunchConfigurationsUnavailable';
+  /** The launch configuration the new one was to copy. */
+  readonly launchConfiguration: string;
+
+  constructor(launchConfiguration: string, options?: { cause?: unknown }) {
+    super(
+      `AWS does not let this account create launch configurations (accounts created since October 2024 cannot), ` +
+        `so ${launchConfiguration} cannot be copied with the new image. Migrate the group to a launch template: ` +
+        `create one from ${launchConfiguration} (EC2 console → Launch configurations → select it → Actions → ` +
+        `Copy to launch template → Copy all, or CreateLaunchTemplate with the same AMI, instance type, key pair, ` +
+        `security groups, user data, IAM instance profile and block devices), then switch the group to it ` +
+        `(UpdateAutoScalingGroup with LaunchTemplate={LaunchTemplateName=<name>,Version=$Default}); ` +
+        `the next image refresh then makes a new template version instead.`,
+      options,
+    );
+    this.launchConfiguration = launchConfiguration;
+  }
+}
+
 /** An event's action failed in a way a retry can mend: thrown so that Lambda retries the invocation. */
 export class RetryableFailureError extends AutopilotError {
   override readonly name = 'RetryableFailureError';

@@ -48,6 +48,14 @@ module.exports.groupArns = () => {
   }));
 };
 
+const refreshTargets = () => (policy().targets || []).filter((t) => t.autoScalingGroup && t.imageRefresh);
+
+/** One EventBridge schedule per target with `imageRefresh.schedule`, starting the refresh-image machine. */
+module.exports.refreshSchedules = () =>
+  refreshTargets()
+    .filter((t) => t.imageRefresh.schedule)
+    .map((t) => ({ schedule: { rate: t.imageRefresh.schedule, input: { target: t.name } } }));
+
 /**
  * The roles a blue-green replacement may be launched with (`instanceRoles`): the only roles the resize
  * function may pass, and only to EC2.
@@ -76,7 +84,7 @@ function cleanup() {
   if (cleanupCached) return cleanupCached;
   const { buildSync } = require('esbuild');
   const built = buildSync({
-    entryPoints: [join(root, 'lib', 'deploy', 'cleanup-role.ts')],
+    entryPoints: [join(root, 'lib', 'deploy', 'policy-deployment.ts')],
     bundle: true,
     write: false,
     format: 'cjs',
@@ -86,7 +94,7 @@ function cleanup() {
   });
   const loaded = { exports: {} };
   new Function('module', 'exports', 'require', built.outputFiles[0].text)(loaded, loaded.exports, require);
-  cleanupCached = loaded.exports.cleanupDeployment(policy());
+  cleanupCached = loaded.exports.policyDeployment(policy());
   return cleanupCached;
 }
 
@@ -98,6 +106,9 @@ module.exports.cleanupStatements = () => cleanup().cleanup.statements;
 
 /** Whether the deleting function's schedule runs: in mode `delete` only. */
 module.exports.cleanupDeleteEnabled = () => cleanup().cleanupDelete.enabled;
+
+/** The refresh function's IAM statements (lib/deploy/refresh-role.ts). */
+module.exports.refreshStatements = () => cleanup().refreshTask.statements;
 
 /** The deleting function's IAM statements: deletions of marked, unprotected resources, in mode delete. */
 module.exports.cleanupDeleteStatements = () => cleanup().cleanupDelete.statements;

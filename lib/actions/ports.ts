@@ -12,9 +12,13 @@ import type {
   GroupFacts,
   ImageFacts,
   InstanceRecord,
+  LaunchConfigurationFacts,
+  LaunchTemplateFacts,
   SnapshotFacts,
   VolumeFacts,
 } from '../model/inventory';
+import type { InstanceRefreshPreferences } from '../model/launch';
+import type { RefreshStartResult, RefreshState } from '../model/refresh-state';
 import type { ResizeState, StartResult } from '../model/resize-state';
 import type { AutoScalingGroupState, RecordedChange, TargetRecord } from '../model/snapshot';
 
@@ -47,6 +51,21 @@ export interface AddressesPort {
   moveAddress(allocationId: string, instanceId: string): Promise<void>;
 }
 
+/** Auto Scaling's instance refreshes of a group (the rollout of an image refresh). */
+export interface InstanceRefreshesPort {
+  active(group: string): Promise<{ id: string; status: string } | undefined>;
+  start(
+    group: string,
+    prefs: InstanceRefreshPreferences,
+    options?: { desired?: { templateId: string; version: number } },
+  ): Promise<{ id: string; adopted: boolean; leftOut: { preference: string; reason: string }[] }>;
+}
+
+/** Starts an image refresh: on AWS Step Functions when deployed, in this process otherwise. */
+export interface RefreshesPort {
+  start(input: RefreshState): Promise<RefreshStartResult>;
+}
+
 /** Starts a resize: on AWS Step Functions when deployed, in this process otherwise. */
 export interface ResizesPort {
   start(input: ResizeState): Promise<StartResult>;
@@ -64,6 +83,10 @@ export interface CleanupReads {
   images(ids: string[]): Promise<ImageFacts[]>;
   /** Live instances launched from these images. */
   instancesOfImages(imageIds: string[]): Promise<InstanceRecord[]>;
+  /** Every launch template with the versions (any: default, latest or other) that launch these images. */
+  templatesOfImages(imageIds: string[]): Promise<LaunchTemplateFacts[]>;
+  /** Launch configurations that launch these images. */
+  configurationsOfImages(imageIds: string[]): Promise<LaunchConfigurationFacts[]>;
   /** The instances, terminated ones included (AWS lists them for a while). */
   instances(ids: string[]): Promise<InstanceRecord[]>;
   groups(names: string[]): Promise<GroupFacts[]>;
@@ -81,6 +104,8 @@ export interface CleanupWrites {
   deleteVolume(id: string): Promise<Deleted>;
   deleteSnapshot(id: string): Promise<Deleted>;
   deregisterImage(id: string): Promise<Deleted>;
+  /** Deprecates the image at `at` (it stays registered; AWS refuses a time in the past). */
+  deprecateImage(id: string, at: Date): Promise<Deleted>;
   terminateInstance(id: string): Promise<Deleted>;
   deleteLaunchTemplateVersion(templateId: string, version: number): Promise<Deleted>;
   deleteLaunchConfiguration(name: string): Promise<Deleted>;
@@ -100,6 +125,8 @@ export interface Ports {
   alarmDeletes?: AlarmDeletesPort;
   addresses?: AddressesPort;
   resizes?: ResizesPort;
+  refreshes?: RefreshesPort;
+  instanceRefreshes?: InstanceRefreshesPort;
   cleanupReads?: CleanupReads;
   cleanupWrites?: CleanupWrites;
 }

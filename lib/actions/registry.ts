@@ -12,6 +12,7 @@ import { deleteSnapshot } from './cleanup/delete-snapshot';
 import { deleteSubscription } from './cleanup/delete-subscription';
 import { deleteTopic } from './cleanup/delete-topic';
 import { deleteVolume } from './cleanup/delete-volume';
+import { deprecateImage } from './cleanup/deprecate-image';
 import { deregisterImage } from './cleanup/deregister-image';
 import { markResource } from './cleanup/mark-resource';
 import { releaseAddress } from './cleanup/release-address';
@@ -19,13 +20,17 @@ import { terminateInstance } from './cleanup/terminate-instance';
 import { unmarkResource } from './cleanup/unmark-resource';
 import { deleteAlarm } from './delete-alarm';
 import { moveAddress } from './move-address';
+import { refreshImage } from './refresh-image';
 import { resizeInstance } from './resize-instance';
 import { setDesiredCapacity } from './set-desired-capacity';
+import { startInstanceRefresh } from './start-instance-refresh';
 import { updateAlarm } from './update-alarm';
 
 export const ACTIONS: { readonly [T in ActionType]: ActionModule<T> } = {
   'set-desired-capacity': setDesiredCapacity,
   'resize-instance': resizeInstance,
+  'refresh-image': refreshImage,
+  'start-instance-refresh': startInstanceRefresh,
   'move-address': moveAddress,
   'update-alarm': updateAlarm,
   'delete-alarm': deleteAlarm,
@@ -33,6 +38,7 @@ export const ACTIONS: { readonly [T in ActionType]: ActionModule<T> } = {
   'delete-volume': deleteVolume,
   'delete-snapshot': deleteSnapshot,
   'deregister-image': deregisterImage,
+  'deprecate-image': deprecateImage,
   'delete-topic': deleteTopic,
   'delete-subscription': deleteSubscription,
   'delete-launch-configuration': deleteLaunchConfiguration,

@@ -115,10 +115,10 @@ async function runBatch(batch: Planned[], env: ExecutionEnv, done: readonly Outc
   const partOf = 'partOf' in step ? step.partOf : undefined;
   const workflow = partOf ? done.find((o) => o.action.type === partOf) : undefined;
   if (workflow) {
-    // A step of the resize: it shares the workflow's outcome.
+    // A step of a workflow (resize, refresh): it shares the workflow's outcome.
     return batch.map(() => ({
       status: workflow.status,
-      detail: `by the resize workflow${workflow.detail ? ` (${workflow.detail})` : ''}`,
+      detail: `by the ${partOf === 'refresh-image' ? 'refresh' : 'resize'} workflow${workflow.detail ? ` (${workflow.detail})` : ''}`,
       ...(workflow.notifiedByWorkflow ? { notifiedByWorkflow: true } : {}),
     }));
   }

@@ -13,7 +13,7 @@ import { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
 import { httpProbe, type HealthProbe } from '../aws/health-probe';
 import type { ActionContext } from '../actions/action-module';
-import type { Ports, ResizesPort } from '../actions/ports';
+import type { Ports, RefreshesPort, ResizesPort } from '../actions/ports';
 import type { Logger } from '../log';
 import type { ExecutionEnv } from './execute';
 
@@ -30,6 +30,7 @@ export interface Runtime {
   notifier?: Notifier;
   /** Starts resize workflows: on AWS Step Functions when deployed, in this process otherwise. */
   resizes?: ResizesPort;
+  refreshes?: RefreshesPort;
   /** The topic the orchestrator's alarms publish to (resizes re-point alarms with it). */
   alarmTopicArn?: string;
   probe: HealthProbe;
@@ -46,6 +47,7 @@ export interface RuntimeOptions {
   alarmTopicArn?: string;
   /** Made by the shell (Step Functions deployed, this process elsewhere), from the runtime's adapters. */
   resizes?: (rt: Runtime) => ResizesPort;
+  refreshes?: (rt: Runtime) => RefreshesPort;
   log: Logger;
   dryRun?: boolean;
   now?: () => Date;
@@ -73,6 +75,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     dryRun: (o.dryRun ?? false) || o.policy.dryRun,
   };
   if (o.resizes) rt.resizes = o.resizes(rt);
+  if (o.refreshes) rt.refreshes = o.refreshes(rt);
   return rt;
 }
 
@@ -88,6 +91,7 @@ export function portsOf(rt: Runtime): Ports {
       moveAddress: (allocationId, instanceId) => rt.ops.moveAddress(allocationId, instanceId),
     },
     ...(rt.resizes ? { resizes: rt.resizes } : {}),
+    ...(rt.refreshes ? { refreshes: rt.refreshes } : {}),
   };
 }
 

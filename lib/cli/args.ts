@@ -11,6 +11,7 @@ export const COMMANDS = [
   'plan',
   'apply',
   'resize',
+  'refresh-image',
   'prices',
   'cleanup',
   'sandbox',
@@ -31,6 +32,8 @@ export interface CliArgs {
   instanceId?: string;
   to?: string;
   strategy?: 'in-place' | 'blue-green';
+  /** `refresh-image`: the policy target whose image is refreshed. */
+  target?: string;
   /** `prices`: the types to show, and whether to ask the Pricing API. */
   types?: string[];
   refresh?: boolean;
@@ -63,6 +66,7 @@ Commands:
   plan --event FILE|-      print what an event would do; changes nothing
   apply --event FILE|-     do it: change capacity, e-mail the decision (once per event)
   resize ID --to TYPE      resize an instance now [--strategy in-place|blue-green], keeping its Elastic IP
+  refresh-image TARGET     a new image of the target's source instance, rolled out to its group, old images retired
   prices [TYPE...]         the dated on-demand price table [--refresh: beside the Pricing API's prices]
   cleanup                  find orphaned resources, with their monthly cost [--mode report|mark|delete]
   schema                   print the policy file's JSON Schema (for editors)
@@ -105,7 +109,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   const resize = name === 'resize' ? resizeArgs(extra, values.to, values.strategy) : undefined;
   const priced = name === 'prices' ? { types: extra, refresh: values.refresh ?? false } : undefined;
-  if (!resize && !priced && extra.length > 0)
+  const refreshed = name === 'refresh-image' ? refreshArgs(extra) : undefined;
+  if (!resize && !priced && !refreshed && extra.length > 0)
     throw new ValidationError('(arguments)', `unexpected argument "${extra[0]}"`);
   const format = values.format ?? 'table';
   if (format !== 'json' && format !== 'table')
@@ -132,6 +137,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.stage ? { stage: values.stage } : {}),
     ...(regions.length > 0 ? { region: regions[0]! } : {}),
     ...resize,
+    ...refreshed,
     ...priced,
     ...cleanup,
   };
@@ -147,6 +153,14 @@ function cleanupArgs(mode: string | undefined, regions: string[]) {
     ...(mode ? { mode: mode as 'report' | 'mark' | 'delete' } : {}),
     ...(regions.length ? { regions } : {}),
   };
+}
+
+function refreshArgs(positionals: string[]) {
+  const [target, ...more] = positionals;
+  if (!target)
+    throw new ValidationError('(arguments)', 'refresh-image needs the target: autopilot refresh-image web');
+  if (more.length > 0) throw new ValidationError('(arguments)', `unexpected argument "${more[0]}"`);
+  return { target };
 }
 
 function resizeArgs(positionals: string[], to: string | undefined, strategy: string | undefined) {

@@ -7,6 +7,7 @@ import { jsonLogger, levelFromEnv } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import { loadPolicy, policyPath } from '../policy/load';
 import type { Policy } from '../policy/policy';
+import { lazyRefreshStarter } from '../workflows/refresh-lazy';
 import { resizeStarterFromEnv } from '../workflows/starter';
 import type { CliArgs } from './args';
 
@@ -98,6 +99,7 @@ export class CliContext {
       notifyTopicArn: deployment.notifyTopicArn,
       alarmTopicArn: deployment.alarmTopicArn,
       resizes: (runtime) => resizeStarterFromEnv(runtime, this.env),
+      refreshes: (runtime) => lazyRefreshStarter(runtime, this.env),
       log: this.log,
       dryRun: this.args.dryRun,
       client: { region },

@@ -7,6 +7,7 @@ import { parseCli, USAGE, type CliArgs } from './args';
 import { CliContext, EXIT, type Io } from './context';
 import { apply, plan } from './commands/plan-apply';
 import { reconcile } from './commands/reconcile';
+import { refreshImage } from './commands/refresh-image';
 import { resize } from './commands/resize';
 import { prices } from './commands/prices';
 import { cleanup } from './commands/cleanup';
@@ -34,6 +35,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return reconcile(ctx);
     case 'resize':
       return resize(ctx);
+    case 'refresh-image':
+      return refreshImage(ctx);
     case 'prices':
       return prices(ctx);
     case 'cleanup':

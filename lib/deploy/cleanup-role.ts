@@ -19,7 +19,6 @@ import { CLEANUP_FUNCTIONS, cleanupPermissions, type CleanupRole } from './permi
 import { TAGS } from '../model/tags';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import { alarmName, ruleFor, type Policy } from '../policy/policy';
-import { validatePolicy } from '../policy/validate';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -135,9 +134,8 @@ export interface CleanupFunctionDeployment {
   statements: Statement[];
 }
 
-/** What serverless.yml needs for each cleanup function, from the policy document. */
-export function cleanupDeployment(raw: unknown): Record<string, CleanupFunctionDeployment> {
-  const policy = validatePolicy(raw, 'autopilot.yml');
+/** What serverless.yml needs for each cleanup function, from the policy. */
+export function cleanupFunctions(policy: Policy): Record<string, CleanupFunctionDeployment> {
   const cleanup = policy.cleanup ?? defaultCleanupPolicy();
   return Object.fromEntries(
     Object.entries(CLEANUP_FUNCTIONS).map(([name, role]) => [

@@ -50,6 +50,42 @@ export const CAPABILITY_PERMISSIONS = {
     // Launching the replacement with the old instance's instance profile passes its role.
     'iam:PassRole',
   ],
+  /**
+   * The image refresh's steps: image the source instance, give the group the new image (a template
+   * version, or a launch configuration), follow (and on a failure cancel) its instance refresh.
+   */
+  refreshImages: [
+    'ec2:CreateImage',
+    'ec2:DescribeImages',
+    'ec2:CreateTags',
+    'ec2:DescribeLaunchTemplates',
+    'ec2:DescribeLaunchTemplateVersions',
+    'ec2:CreateLaunchTemplateVersion',
+    'ec2:ModifyLaunchTemplate',
+    'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeLaunchConfigurations',
+    'autoscaling:CreateLaunchConfiguration',
+    'autoscaling:UpdateAutoScalingGroup',
+    'autoscaling:DescribeInstanceRefreshes',
+    'autoscaling:CancelInstanceRefresh',
+    // A launch configuration copied with its instance profile passes its role.
+    'iam:PassRole',
+  ],
+  /**
+   * Retiring a lineage's older images with cleanup's image rule: what uses them, their launch
+   * permissions and snapshots, and cleanup's mark, written just before each deletion its checks require.
+   */
+  retainImages: [
+    'ec2:DescribeImages',
+    'ec2:DescribeImageAttribute',
+    'ec2:DescribeInstances',
+    'ec2:DescribeLaunchTemplates',
+    'ec2:DescribeLaunchTemplateVersions',
+    'ec2:DescribeSnapshots',
+    'autoscaling:DescribeLaunchConfigurations',
+    'ec2:CreateTags',
+    'ec2:DeleteTags',
+  ],
   /** The alarms the orchestrator owns, and their tags (to know which it may delete). */
   readAlarms: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
   /** Idempotency claims and cooldown records in the state table. */
@@ -80,6 +116,11 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
   resizeTask: {
     actions: ['move-address', 'update-alarm'],
     capabilities: ['readInstances', 'resizeInstances', 'state', 'notify'],
+  },
+  // Every step of the refresh-image state machine.
+  refreshTask: {
+    actions: ['start-instance-refresh', 'deregister-image', 'delete-snapshot', 'deprecate-image'],
+    capabilities: ['readInstances', 'refreshImages', 'retainImages', 'state', 'notify'],
   },
   // Cleanup runs under two roles, so that neither alone can delete what was never marked: `cleanup`
   // scans and marks (and unmarks), `cleanupDelete` scans and deletes what is marked and due. What each

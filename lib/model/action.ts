@@ -4,6 +4,7 @@
  * `type` strings are a public contract (DESIGN §3).
  */
 import type { CleanupCategory } from './cleanup';
+import type { InstanceRefreshPreferences } from './launch';
 
 interface ActionBase {
   /** A sentence a person understands: what and why, with the numbers that justify it. */
@@ -55,9 +56,37 @@ export interface ResizeInstanceAction extends ActionBase {
   publicIp?: string;
 }
 
-/** Steps a resize workflow performs, listed in the plan so people see them; the workflow carries them out. */
+/** Steps a workflow performs, listed in the plan so people see them; the workflow carries them out. */
 interface WorkflowStep {
-  partOf: 'resize-instance';
+  partOf: 'resize-instance' | 'refresh-image';
+}
+
+/**
+ * Refresh a target's image (issue 9): a durable workflow images the source instance, makes the group
+ * launch the new image (a launch-template version, or a launch configuration), rolls it out with an
+ * instance refresh, and retires older images of the lineage.
+ */
+export interface RefreshImageAction extends ActionBase {
+  type: 'refresh-image';
+  autoScalingGroup: string;
+  sourceInstanceId: string;
+  /** The image the group launches now, if known. */
+  fromImageId?: string;
+}
+
+/** The rollout of a refresh: an instance refresh of the group, with the policy's preferences. */
+export interface StartInstanceRefreshAction extends ActionBase, WorkflowStep {
+  type: 'start-instance-refresh';
+  autoScalingGroup: string;
+  /** Absent in a plan: the image does not exist yet. */
+  imageId?: string;
+  /** What the group launches from, which the workflow gives the new image. */
+  launch: 'launch-template' | 'launch-configuration';
+  preferences: InstanceRefreshPreferences;
+  /** A group that pins a template version is given the new one by the refresh (then AWS can roll it back). */
+  desired?: { templateId: string; version: number };
+  /** A refresh this operation started already (after a lost answer): not another one's. */
+  adopt?: string;
 }
 
 export interface MoveAddressAction extends ActionBase, WorkflowStep {
@@ -110,6 +139,10 @@ export interface DeleteSnapshotAction extends CleanupActionBase {
 export interface DeregisterImageAction extends CleanupActionBase {
   type: 'deregister-image';
 }
+/** Image retention's gentler retirement: the image stays registered (and launchable by id), deprecated. */
+export interface DeprecateImageAction extends CleanupActionBase {
+  type: 'deprecate-image';
+}
 export interface DeleteTopicAction extends CleanupActionBase {
   type: 'delete-topic';
 }
@@ -144,6 +177,7 @@ export type CleanupAction =
   | DeleteVolumeAction
   | DeleteSnapshotAction
   | DeregisterImageAction
+  | DeprecateImageAction
   | DeleteTopicAction
   | DeleteSubscriptionAction
   | DeleteLaunchConfigurationAction
@@ -156,6 +190,8 @@ export type CleanupAction =
 export type Action =
   | SetDesiredCapacityAction
   | ResizeInstanceAction
+  | RefreshImageAction
+  | StartInstanceRefreshAction
   | MoveAddressAction
   | UpdateAlarmAction
   | DeleteAlarmAction

@@ -14,20 +14,15 @@
  * Categories, their options and their minimum ages come from the registry (`lib/model/cleanup-categories.ts`).
  */
 import * as z from 'zod/mini';
+import { intBetween } from './condition-schema';
 import { CLEANUP_MODES } from '../model/cleanup';
 import { CATEGORIES } from '../model/cleanup-categories';
 
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `expected ${what}` })
-    .check(
-      z.int({ error: `expected ${what}` }),
-      z.gte(min, { error: `expected ${what}` }),
-      z.lte(max, { error: `expected ${what}` }),
-    );
+const int = intBetween;
 
 /** EventBridge schedule expressions: `rate(1 day)`, `rate(6 hours)`, `cron(0 3 * * ? *)`. */
-const SCHEDULE = /^(rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
+export const SCHEDULE =
+  /^(rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 

@@ -7,6 +7,16 @@ import * as z from 'zod/mini';
 // zod/mini spells classic zod's `.default(value)` as `z._default(schema, value)`: a missing key takes
 // `value` as it is, without parsing it, and the JSON Schema shows it as the field's `default`.
 
+/** A whole number from `min` to `max`; the error says `expected <what>`. */
+export const intBetween = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `expected ${what}` })
+    .check(
+      z.int({ error: `expected ${what}` }),
+      z.gte(min, { error: `expected ${what}` }),
+      z.lte(max, { error: `expected ${what}` }),
+    );
+
 export const positiveInt = (what = 'a positive integer') =>
   z
     .number({ error: `expected ${what}` })

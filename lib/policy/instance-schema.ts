@@ -3,16 +3,9 @@
  * types, how to move between rungs, and what to check before the address moves.
  */
 import * as z from 'zod/mini';
-import { ConditionSchema } from './condition-schema';
+import { ConditionSchema, intBetween } from './condition-schema';
 
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `expected ${what}` })
-    .check(
-      z.int({ error: `expected ${what}` }),
-      z.gte(min, { error: `expected ${what}` }),
-      z.lte(max, { error: `expected ${what}` }),
-    );
+const int = intBetween;
 
 /** `t3.large`, `m6i.2xlarge`, `c7gn.metal-48xl`. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;

@@ -3,6 +3,7 @@
  * expanded (a proportional rule's alarm threshold, a rule's direction), every cross-field rule checked.
  */
 import type { CleanupPolicy } from './cleanup';
+import type { ImageRefreshPolicy } from '../model/refresh-state';
 
 export type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
 
@@ -37,6 +38,8 @@ export interface Bounds {
   max: number;
 }
 
+export type { ImageRefreshPolicy, Rollout } from '../model/refresh-state';
+
 export interface AutoScalingTarget {
   kind: 'auto-scaling-group';
   name: string;
@@ -44,6 +47,7 @@ export interface AutoScalingTarget {
   scaleOut?: ScalingRule;
   scaleIn?: ScalingRule;
   bounds?: Bounds;
+  imageRefresh?: ImageRefreshPolicy;
   cooldownMinutes: number;
   dryRun: boolean;
 }

@@ -9,6 +9,7 @@ import type { ConditionFile, PolicyFile, TargetFile } from './schema';
 import type {
   AutoScalingTarget,
   Condition,
+  ImageRefreshPolicy,
   InstanceTarget,
   Policy,
   ScalingRule,
@@ -113,7 +114,7 @@ function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTa
   misplaced(
     t,
     path,
-    ['autoScalingGroup', 'scaleOut', 'scaleIn', 'bounds'],
+    ['autoScalingGroup', 'scaleOut', 'scaleIn', 'bounds', 'imageRefresh'],
     'an instance target (use scaleUp/scaleDown)',
     issues,
   );
@@ -170,6 +171,43 @@ function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTa
   };
 }
 
+function refreshOf(
+  r: NonNullable<TargetFile['imageRefresh']>,
+  path: string,
+  issues: Issues,
+): ImageRefreshPolicy | undefined {
+  const selector = r.from.instance;
+  if ((selector.id === undefined) === (selector.tags === undefined)) {
+    issues.push(`${path}.from.instance: expected either id or tags`);
+    return undefined;
+  }
+  if (selector.tags && Object.keys(selector.tags).length === 0)
+    issues.push(`${path}.from.instance.tags: expected at least one tag`);
+  const checkpoints = r.rollout.checkpoints;
+  if (checkpoints) {
+    if (checkpoints.some((c, i) => i > 0 && c <= checkpoints[i - 1]!))
+      issues.push(`${path}.rollout.checkpoints: expected ascending percentages`);
+    if (checkpoints[checkpoints.length - 1] !== 100)
+      issues.push(`${path}.rollout.checkpoints: expected the last to be 100 (as Auto Scaling requires)`);
+  }
+  return {
+    from: { instance: selector.id !== undefined ? { id: selector.id } : { tags: selector.tags! } },
+    ...(r.schedule ? { schedule: r.schedule } : {}),
+    keep: r.keep,
+    reboot: r.reboot,
+    retire: r.retire,
+    imageTimeoutMinutes: r.imageTimeoutMinutes,
+    rollout: {
+      minHealthyPercentage: r.rollout.minHealthyPercentage,
+      warmupSeconds: r.rollout.warmupSeconds,
+      skipMatching: r.rollout.skipMatching,
+      autoRollback: r.rollout.autoRollback,
+      ...(checkpoints ? { checkpoints } : {}),
+      checkpointDelaySeconds: r.rollout.checkpointDelaySeconds,
+    },
+  };
+}
+
 function target(t: TargetFile, path: string, issues: Issues): Target | undefined {
   if (t.instance && t.autoScalingGroup) {
     issues.push(`${path}: expected either autoScalingGroup or instance, not both`);
@@ -183,9 +221,12 @@ function target(t: TargetFile, path: string, issues: Issues): Target | undefined
     return undefined;
   }
   misplaced(t, path, ['scaleUp', 'scaleDown'], 'an Auto Scaling target (use scaleOut/scaleIn)', issues);
-  if (!t.scaleOut && !t.scaleIn) {
-    issues.push(`${path}: expected scaleOut, scaleIn or both (a target with no rule does nothing)`);
+  if (!t.scaleOut && !t.scaleIn && !t.imageRefresh) {
+    issues.push(
+      `${path}: expected scaleOut, scaleIn, imageRefresh or several (a target with none does nothing)`,
+    );
   }
+  const imageRefresh = t.imageRefresh ? refreshOf(t.imageRefresh, `${path}.imageRefresh`, issues) : undefined;
   if (t.bounds && t.bounds.min > t.bounds.max) {
     issues.push(`${path}.bounds.min: must not exceed bounds.max (${t.bounds.max})`);
   }
@@ -196,6 +237,7 @@ function target(t: TargetFile, path: string, issues: Issues): Target | undefined
     autoScalingGroup: t.autoScalingGroup,
     ...rules,
     ...(t.bounds ? { bounds: t.bounds } : {}),
+    ...(imageRefresh ? { imageRefresh } : {}),
     cooldownMinutes: t.cooldownMinutes,
     dryRun: t.dryRun,
   };

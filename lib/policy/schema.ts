@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 
 import { CleanupSchema } from './cleanup-schema';
 import { ConditionSchema, nonNegativeInt, positiveInt } from './condition-schema';
+import { ImageRefreshSchema } from './image-refresh-schema';
 import { InstanceSelectorSchema, ScaleDownSchema, ScaleUpSchema } from './instance-schema';
 
 /** `add` instances at a time (fixed step), or `target` utilisation (proportional, as target tracking). */
@@ -69,6 +70,8 @@ export const TargetSchema = z.strictObject({
   scaleDown: z.optional(ScaleDownSchema),
   /** Never below `min` nor above `max`, and never outside the group's own MinSize/MaxSize. */
   bounds: z.optional(BoundsSchema),
+  /** A new image from a source instance, rolled out to the group, older images retired. */
+  imageRefresh: z.optional(ImageRefreshSchema),
   /** Minutes after a change before the next one (growing after a shrink is never held back). @default 5 */
   cooldownMinutes: z._default(nonNegativeInt(), 5),
   /** Plan and notify "would do", change nothing, for this target. @default false */

@@ -5,19 +5,23 @@
  * against AWS), and a run can be cut right after any step, as a crash would.
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import definition from '../../resources/workflows/resize.asl.json';
+import refreshDefinition from '../../resources/workflows/refresh-image.asl.json';
+import resizeDefinition from '../../resources/workflows/resize.asl.json';
 import { stepError } from './step-errors';
+import type { RefreshDeps } from './refresh-deps';
+import { runRefreshStep } from './refresh-steps';
 import type { ResizeDeps } from './resize-deps';
+import type { RefreshState } from '../model/refresh-state';
 import type { ResizeState } from '../model/resize-state';
 import { runResizeStep } from './resize-steps';
 
 type Asl = { States: Record<string, { Type: string; Resource?: unknown; Parameters?: { step?: string } }> };
 
 /** The ASL with its Task resources (CloudFormation references in serverless.yml) made plain ARNs. */
-function localDefinition(): StateMachineDefinition {
-  const copy = structuredClone(definition) as unknown as Asl;
+function localDefinition(definition: unknown): StateMachineDefinition {
+  const copy = structuredClone(definition) as Asl;
   for (const state of Object.values(copy.States)) {
-    if (state.Type === 'Task') state.Resource = 'arn:aws:lambda:us-east-1:123456789012:function:resize-task';
+    if (state.Type === 'Task') state.Resource = 'arn:aws:lambda:us-east-1:123456789012:function:task';
   }
   return copy as unknown as StateMachineDefinition;
 }
@@ -32,28 +36,21 @@ export interface LocalRunOptions {
   afterStep?: (step: string) => Promise<'continue' | 'crash'> | 'continue' | 'crash';
 }
 
-export type LocalRunResult =
-  | { status: 'succeeded'; state: ResizeState }
+export type LocalRunResult<S> =
+  | { status: 'succeeded'; state: S }
   | { status: 'failed'; error: string; cause: string }
   | { status: 'crashed'; afterStep: string };
 
-async function step(deps: ResizeDeps, name: string, data: ResizeState): Promise<ResizeState> {
-  try {
-    return await runResizeStep(deps, name, data);
-  } catch (error) {
-    throw stepError(error);
-  }
-}
-
-export async function runResizeLocally(
-  deps: ResizeDeps,
-  input: ResizeState,
-  options: LocalRunOptions = {},
-): Promise<LocalRunResult> {
-  const asl = localDefinition();
+async function runLocally<S extends { error?: { Error?: string; Cause?: string } }>(
+  definition: unknown,
+  runStep: (name: string, data: S) => Promise<S>,
+  input: S,
+  options: LocalRunOptions,
+): Promise<LocalRunResult<S>> {
+  const asl = localDefinition(definition);
   const machine = new StateMachine(asl, { validationOptions: { checkArn: false } });
   let crashedAfter: string | undefined;
-  let caught: ResizeState['error'] | undefined;
+  let caught: S['error'] | undefined;
   // The handlers are made before the run exists; they reach its abort through this.
   const control: { abort?: () => void } = {};
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -62,10 +59,15 @@ export async function runResizeLocally(
     if (state.Type === 'Wait' && options.waitMs !== undefined) waits[name] = options.waitMs;
     if (state.Type !== 'Task') continue;
     handlers[name] = async (raw) => {
-      const { step: stepName, data } = raw as { step: string; data: ResizeState };
+      const { step: stepName, data } = raw as { step: string; data: S };
       // What the Catch caught: the fixed Fail state at the end would hide it.
       if (data.error) caught = data.error;
-      const out = await step(deps, stepName, data);
+      let out: S;
+      try {
+        out = await runStep(stepName, data);
+      } catch (error) {
+        throw stepError(error);
+      }
       if ((await options.afterStep?.(stepName)) === 'crash') {
         crashedAfter = stepName;
         control.abort?.();
@@ -81,7 +83,7 @@ export async function runResizeLocally(
   try {
     const output = await execution.result;
     if (crashedAfter) return { status: 'crashed', afterStep: crashedAfter };
-    return { status: 'succeeded', state: output as unknown as ResizeState };
+    return { status: 'succeeded', state: output as unknown as S };
   } catch (error) {
     const e = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
     return {
@@ -91,3 +93,14 @@ export async function runResizeLocally(
     };
   }
 }
+
+export const runResizeLocally = (deps: ResizeDeps, input: ResizeState, options: LocalRunOptions = {}) =>
+  runLocally<ResizeState>(resizeDefinition, (name, data) => runResizeStep(deps, name, data), input, options);
+
+export const runRefreshLocally = (deps: RefreshDeps, input: RefreshState, options: LocalRunOptions = {}) =>
+  runLocally<RefreshState>(
+    refreshDefinition,
+    (name, data) => runRefreshStep(deps, name, data),
+    input,
+    options,
+  );

@@ -18,7 +18,7 @@ export function unreachableSeconds(s: ResizeState, op: OperationRecord): number 
 }
 
 /** Step Functions hands a Lambda error over as JSON (`{"errorType", "errorMessage"}`); locally it is the message. */
-function failureCause(s: ResizeState): string {
+export function failureCause(s: { error?: { Error?: string; Cause?: string } }): string {
   const cause = s.error?.Cause;
   if (!cause) return s.error?.Error ?? 'unknown error';
   try {

@@ -32,29 +32,37 @@ export const resizeDeps = (rt: Runtime): ResizeDeps => ({
   now: rt.now,
 });
 
-export function stepFunctionsStarter(rt: Runtime, stateMachineArn: string): ResizeStarter {
-  return {
-    async start(input) {
-      const { client, sdk } = await rt.aws.stepFunctions();
-      try {
-        const out = await call('StartExecution', () =>
-          client.send(
-            new sdk.StartExecutionCommand({
-              stateMachineArn,
-              name: executionName(input.key),
-              input: JSON.stringify(input),
-            }),
-          ),
-        );
-        return { status: 'started', detail: `execution ${out.executionArn}` };
-      } catch (error) {
-        if (isAwsCode(error, 'ExecutionAlreadyExists'))
-          return { status: 'dropped', detail: 'this operation was already started' };
-        throw error;
-      }
-    },
-  };
+/**
+ * Starts a durable operation on Step Functions, the execution named after its key: AWS refuses a second
+ * start of the same name, so a duplicate trigger cannot start two.
+ */
+export async function startExecution(
+  rt: Runtime,
+  stateMachineArn: string,
+  input: { key: string },
+): Promise<{ status: 'started' | 'dropped'; detail: string }> {
+  const { client, sdk } = await rt.aws.stepFunctions();
+  try {
+    const out = await call('StartExecution', () =>
+      client.send(
+        new sdk.StartExecutionCommand({
+          stateMachineArn,
+          name: executionName(input.key),
+          input: JSON.stringify(input),
+        }),
+      ),
+    );
+    return { status: 'started', detail: `execution ${out.executionArn}` };
+  } catch (error) {
+    if (isAwsCode(error, 'ExecutionAlreadyExists'))
+      return { status: 'dropped', detail: 'this operation was already started' };
+    throw error;
+  }
 }
+
+export const stepFunctionsStarter = (rt: Runtime, stateMachineArn: string): ResizeStarter => ({
+  start: (input) => startExecution(rt, stateMachineArn, input),
+});
 
 /** Polls of a resize run in this process wait this long unless told otherwise (against AWS, not too often). */
 export const LOCAL_WAIT_MS = 2000;

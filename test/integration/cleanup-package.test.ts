@@ -129,7 +129,7 @@ describe.each([
     });
 });
 
-describe('the packaged template, with the repository policy in delete mode', () => {
+describe('the packaged template, with the repository policy in delete mode and an image refresh', () => {
   type Template = {
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   };
@@ -138,8 +138,14 @@ describe('the packaged template, with the repository policy in delete mode', () 
 
   beforeAll(() => {
     const repo = readFileSync(join(ROOT, 'autopilot.yml'), 'utf8');
-    const text = repo.replace(/mode: report\b/, 'mode: delete');
-    expect(text).not.toBe(repo);
+    const text = repo
+      .replace(/mode: report\b/, 'mode: delete')
+      .replace(
+        '    autoScalingGroup: web-asg\n',
+        '    autoScalingGroup: web-asg\n    imageRefresh:\n      from: { instance: { tags: { Role: golden } } }\n      schedule: cron(0 3 * * ? *)\n      keep: 2\n',
+      );
+    expect(text).toContain('mode: delete');
+    expect(text).toContain('imageRefresh');
     parsed = parsePolicy(text);
     const file = join(dir, 'delete-mode.yml');
     writeFileSync(file, text);
@@ -196,6 +202,42 @@ describe('the packaged template, with the repository policy in delete mode', () 
       'autopilot-blog-low',
     ])
       expect(alarms).toContain(`:alarm:${name}"`);
+  });
+
+  it('lets the refresh role image only the source, refresh only its group, retire only managed marked images', () => {
+    const st = statements('RefreshTaskIamRoleLambdaExecution');
+    const of = (action: string) => st.filter((x) => x.Effect === 'Allow' && x.Action.includes(action));
+    const onInstances = of('ec2:CreateImage').filter((x) =>
+      JSON.stringify(x.Resource).includes(':instance/'),
+    );
+    expect(onInstances).toEqual([
+      expect.objectContaining({ Condition: { StringEquals: { 'aws:ResourceTag/Role': 'golden' } } }),
+    ]);
+    for (const action of ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:StartInstanceRefresh']) {
+      const [grant, ...more] = of(action);
+      expect(more).toEqual([]);
+      expect(JSON.stringify(grant!.Resource)).toContain('autoScalingGroupName/web-asg"');
+    }
+    expect(of('ec2:DeregisterImage')[0]!.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/autopilot:managed': 'true' },
+      StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
+      Null: { 'aws:ResourceTag/autopilot:delete-after': 'false' },
+    });
+    for (const tagging of of('ec2:DeleteTags'))
+      expect(tagging.Condition).toMatchObject({
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['autopilot:delete-after'] },
+        Null: { 'aws:TagKeys': 'false' },
+      });
+    expect(granted('RefreshTaskIamRoleLambdaExecution')).toEqual(functionPermissions('refreshTask', parsed));
+  });
+
+  it("starts the refresh on the target's schedule", () => {
+    const rule = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression === 'cron(0 3 * * ? *)',
+    )!;
+    const [target] = rule.Properties.Targets as { Arn: unknown; Input: string }[];
+    expect(target!.Arn).toEqual({ Ref: 'RefreshImageStateMachine' });
+    expect(JSON.parse(target!.Input)).toEqual({ target: 'web' });
   });
 
   it('schedules both functions', () => {

@@ -103,8 +103,10 @@ describe('the packaged CloudFormation template', () => {
     const roles = Object.entries(template.Resources)
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => id);
-    // The resize state machine has its own role too (it may only invoke its task function).
-    expect(roles.sort()).toEqual([...fns.map((f) => f.role), 'ResizeStateMachineRole'].sort());
+    // The state machines have their own roles too (each may only invoke its task function).
+    expect(roles.sort()).toEqual(
+      [...fns.map((f) => f.role), 'ResizeStateMachineRole', 'RefreshImageStateMachineRole'].sort(),
+    );
     expect(new Set(fns.map((f) => f.role)).size).toBe(fns.length);
     for (const f of fns) expect(f.runtime).toBe('nodejs22.x');
   });
@@ -250,24 +252,29 @@ describe('the packaged CloudFormation template', () => {
   });
 });
 
-describe('the resize state machine', () => {
-  it('runs every Task on the resizeTask function, and may invoke nothing else', () => {
-    const machine = template.Resources.ResizeStateMachine!;
+describe.each([
+  ['resize', 'ResizeStateMachine', 'ResizeTaskLambdaFunction', 10],
+  ['refresh-image', 'RefreshImageStateMachine', 'RefreshTaskLambdaFunction', 10],
+])('the %s state machine', (_name, id, task, steps) => {
+  it('runs every Task on its task function, and may invoke nothing else', () => {
+    const machine = template.Resources[id]!;
     const [body, refs] = machine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
     const definition = JSON.parse(body) as { States: Record<string, { Type: string; Resource?: string }> };
     const tasks = Object.values(definition.States).filter((st) => st.Type === 'Task');
-    expect(tasks.length).toBeGreaterThan(10);
+    expect(tasks.length).toBeGreaterThan(steps);
     const resources = new Set(tasks.map((t) => t.Resource));
     expect(resources.size).toBe(1);
     const variable = [...resources][0]!.replace(/^\$\{|\}$/g, '');
-    expect(refs[variable]).toEqual({ 'Fn::GetAtt': ['ResizeTaskLambdaFunction', 'Arn'] });
-    const role = template.Resources.ResizeStateMachineRole!;
+    expect(refs[variable]).toEqual({ 'Fn::GetAtt': [task, 'Arn'] });
+    const role = template.Resources[`${id}Role`]!;
     const actions = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
       (p) => p.PolicyDocument.Statement.flatMap((st) => ([] as string[]).concat(st.Action)),
     );
     expect(new Set(actions)).toEqual(new Set(['lambda:InvokeFunction']));
   });
+});
 
+describe('the resize state machine', () => {
   it('is what on-event and reconcile start', () => {
     for (const fn of ['OnEventLambdaFunction', 'ReconcileLambdaFunction']) {
       expect(

@@ -9,7 +9,8 @@
  *   answering (it happened, but the client cannot know);
  * - `hang`: accepts the request and never answers (the client's timeout must end it);
  * - `apply-then-hang`: forwards the request (moto applies it) and never answers;
- * - `deny`: answers 403 UnauthorizedOperation in EC2's error format, as IAM would (not retryable).
+ * - `deny`: answers 403 UnauthorizedOperation in EC2's error format, as IAM would (not retryable);
+ * - `answer`: answers with the rule's `answer` instead of moto (a call moto lacks, answered as AWS does).
  *
  * `times` bounds how often a rule fires (default: once); `chance` makes it random, from a seeded
  * generator, so that a failing seed can be run again.
@@ -17,13 +18,15 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'drop' | 'lose-answer' | 'hang' | 'apply-then-hang' | 'deny';
+export type FaultMode = 'drop' | 'lose-answer' | 'hang' | 'apply-then-hang' | 'deny' | 'answer';
 
 export interface FaultRule {
   operation: string | RegExp;
   /** Only requests whose body contains this (e.g. a DynamoDB key prefix). */
   body?: string;
   mode: FaultMode;
+  /** For `answer`: the HTTP answer given (status, headers, body). */
+  answer?: { statusCode: number; headers: Record<string, string>; body: Buffer };
   /** How many times it fires. @default 1 */
   times?: number;
   /** The probability it fires on a matching request (with `seed`). @default 1 */
@@ -100,6 +103,10 @@ export async function startFaultProxy(
             `<Message>You are not authorized to perform ${operation}.</Message></Error></Errors>` +
             '<RequestID>fault-proxy</RequestID></Response>',
         );
+      }
+      if (rule?.mode === 'answer' && rule.answer) {
+        res.writeHead(rule.answer.statusCode, rule.answer.headers);
+        return void res.end(rule.answer.body);
       }
       const out = request(
         { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },

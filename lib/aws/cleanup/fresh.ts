@@ -4,6 +4,7 @@
  * gives the rules, so that the actions re-verify with the rules' own predicates. Every call is counted
  * as `verify` for its category.
  */
+import type { LaunchTemplate } from '@aws-sdk/client-ec2';
 import { AwsCallError } from '../../errors';
 import { parseArn } from '../../model/arn';
 import type { CleanupCategory } from '../../model/cleanup';
@@ -13,19 +14,23 @@ import type {
   GroupFacts,
   ImageFacts,
   InstanceRecord,
+  LaunchConfigurationFacts,
+  LaunchTemplateFacts,
   SnapshotFacts,
   VolumeFacts,
 } from '../../model/inventory';
+import { tagMap } from '../../model/tags';
 import { chunks, counted, mapLimit, send, type CleanupIo } from './calls';
 import {
   addressFacts,
   imageFacts,
   instanceRecord,
   LIVE_STATES,
+  PAGE,
   snapshotFacts,
   volumeFacts,
 } from './scan-ec2';
-import { alarmFacts, groupFacts } from './scan-services';
+import { alarmFacts, groupFacts, SERVICE_PAGE } from './scan-services';
 
 /** EC2 accepts up to 200 values in one filter. */
 const FILTER = 200;
@@ -146,6 +151,97 @@ export class FreshReads {
         ).Reservations ?? []
       ).flatMap((r) => (r.Instances ?? []).map(instanceRecord)),
     );
+  }
+
+  /**
+   * Every version of every template that launches one of these images: AWS lists versions one template
+   * at a time (across templates only `$Latest` and `$Default`), so one listing of the templates, then one
+   * of each template's versions per 200 images (the `image-id` filter; moto ignores it, so the versions
+   * are also matched here). Templates none of whose versions match are left out.
+   */
+  async templatesOfImages(imageIds: string[]): Promise<LaunchTemplateFacts[]> {
+    if (imageIds.length === 0) return [];
+    const { client, sdk } = await this.ec2();
+    const wanted = new Set(imageIds);
+    const templates: LaunchTemplate[] = [];
+    const listing = sdk.paginateDescribeLaunchTemplates(
+      { client: this.counted('image', 'DescribeLaunchTemplates', client), pageSize: PAGE.launchTemplates },
+      {},
+    );
+    for await (const page of listing) templates.push(...(page.LaunchTemplates ?? []));
+    const versioned = this.counted('image', 'DescribeLaunchTemplateVersions', client);
+    const found = await mapLimit(templates, 8, async (t): Promise<LaunchTemplateFacts> => {
+      const versions: LaunchTemplateFacts['versions'] = [];
+      for (const batch of chunks(imageIds, FILTER)) {
+        const pages = sdk.paginateDescribeLaunchTemplateVersions(
+          { client: versioned, pageSize: PAGE.launchTemplateVersions },
+          { LaunchTemplateId: t.LaunchTemplateId, Filters: [{ Name: 'image-id', Values: batch }] },
+        );
+        for await (const page of pages)
+          for (const v of page.LaunchTemplateVersions ?? []) {
+            const imageId = v.LaunchTemplateData?.ImageId;
+            if (imageId && wanted.has(imageId))
+              versions.push({
+                number: v.VersionNumber ?? 0,
+                imageId,
+                ...(v.CreateTime ? { createdAt: v.CreateTime.toISOString() } : {}),
+              });
+          }
+      }
+      return {
+        id: t.LaunchTemplateId ?? '',
+        name: t.LaunchTemplateName ?? '',
+        defaultVersion: t.DefaultVersionNumber ?? 1,
+        latestVersion: t.LatestVersionNumber ?? 1,
+        versions,
+        tags: tagMap(t.Tags),
+      };
+    });
+    return found.filter((t) => t.versions.length > 0);
+  }
+
+  /** Launch configurations of these images: one listing of them all (the call has no image filter). */
+  async configurationsOfImages(imageIds: string[]): Promise<LaunchConfigurationFacts[]> {
+    if (imageIds.length === 0) return [];
+    const { client, sdk } = await this.io.clients(this.region).autoScaling();
+    const wanted = new Set(imageIds);
+    const pages = sdk.paginateDescribeLaunchConfigurations(
+      {
+        client: this.counted('image', 'DescribeLaunchConfigurations', client),
+        pageSize: SERVICE_PAGE.launchConfigurations,
+      },
+      {},
+    );
+    const out: LaunchConfigurationFacts[] = [];
+    for await (const page of pages)
+      for (const c of page.LaunchConfigurations ?? [])
+        if (c.ImageId && wanted.has(c.ImageId))
+          out.push({
+            name: c.LaunchConfigurationName ?? '',
+            imageId: c.ImageId,
+            ...(c.CreatedTime ? { createdAt: c.CreatedTime.toISOString() } : {}),
+          });
+    return out;
+  }
+
+  /**
+   * The account's images carrying tag `key=value` (a lineage), deprecated and disabled ones included, in
+   * one listing filtered by AWS. Counted as a `scan` of images: it is what a retention decides from.
+   */
+  async imagesTagged(key: string, value: string): Promise<ImageFacts[]> {
+    const { client, sdk } = await this.ec2();
+    const pages = sdk.paginateDescribeImages(
+      { client: counted(this.io, 'scan', 'image', 'DescribeImages', client), pageSize: PAGE.images },
+      {
+        Owners: ['self'],
+        IncludeDeprecated: true,
+        IncludeDisabled: true,
+        Filters: [{ Name: `tag:${key}`, Values: [value] }],
+      },
+    );
+    const images: ImageFacts[] = [];
+    for await (const page of pages) images.push(...(page.Images ?? []).map(imageFacts));
+    return images;
   }
 
   async instances(ids: string[]): Promise<InstanceRecord[]> {

@@ -67,6 +67,16 @@ export class CleanupWrites {
     );
   }
 
+  /** "Not found" is an image deregistered meanwhile; EnableImageDeprecation has no "in use" answer. */
+  async deprecateImage(id: string, at: Date): Promise<Deleted> {
+    const { client, sdk } = await this.clients().ec2();
+    return deletion(() =>
+      this.act('image', 'EnableImageDeprecation', () =>
+        client.send(new sdk.EnableImageDeprecationCommand({ ImageId: id, DeprecateAt: at })),
+      ),
+    );
+  }
+
   async terminateInstance(id: string): Promise<Deleted> {
     const { client, sdk } = await this.clients().ec2();
     return deletion(() =>

@@ -8,10 +8,13 @@ import { ACTIONS } from '../../../lib/actions/registry';
 
 const DIR = join(__dirname, '..', '..', '..', 'lib', 'actions');
 
-/** DESIGN §3's action types, and the cleanup ones issue 4 added. */
+/** DESIGN §3's action types, the cleanup ones issue 4 added, and image refresh's (issue 9). */
 const CONTRACT = [
   'set-desired-capacity',
   'resize-instance',
+  'refresh-image',
+  'start-instance-refresh',
+  'deprecate-image',
   'move-address',
   'update-alarm',
   'release-address',

@@ -173,7 +173,7 @@ describe('rules a schema cannot express', () => {
       target('    scaleOut: { when: { above: 50 }, add: 1 }\n    bounds: { min: 5, max: 2 }'),
       'targets[0].bounds.min: must not exceed bounds.max (2)',
     ],
-    ['a target with no rule', target(''), 'targets[0]: expected scaleOut, scaleIn or both'],
+    ['a target with no rule', target(''), 'targets[0]: expected scaleOut, scaleIn, imageRefresh or several'],
     [
       'no group',
       'version: 1\ntargets:\n  - name: web\n    scaleOut: { when: { above: 1 }, add: 1 }',
@@ -301,5 +301,89 @@ describe("CloudWatch's limits, checked at validate", () => {
     const text = withWhen(when);
     expect(text).not.toBe(SEED_POLICY);
     expect(issuesOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});
+
+describe('imageRefresh', () => {
+  const ISSUE_EXAMPLE = `version: 1
+targets:
+  - name: web
+    autoScalingGroup: web-asg
+    imageRefresh:
+      from: { instance: { tags: { Role: golden } } }
+      schedule: cron(0 3 * * ? *)
+      keep: 2
+      rollout: { minHealthyPercentage: 90, warmupSeconds: 300 }
+`;
+
+  it('is accepted as the issue writes it, on a target with no scaling rule, with every default', () => {
+    expect(parsePolicy(ISSUE_EXAMPLE).targets[0]).toEqual({
+      kind: 'auto-scaling-group',
+      name: 'web',
+      autoScalingGroup: 'web-asg',
+      imageRefresh: {
+        from: { instance: { tags: { Role: 'golden' } } },
+        schedule: 'cron(0 3 * * ? *)',
+        keep: 2,
+        reboot: false,
+        retire: 'deregister',
+        imageTimeoutMinutes: 60,
+        rollout: {
+          minHealthyPercentage: 90,
+          warmupSeconds: 300,
+          skipMatching: true,
+          autoRollback: true,
+          checkpointDelaySeconds: 3600,
+        },
+      },
+      cooldownMinutes: 5,
+      dryRun: false,
+    });
+  });
+
+  it.each([
+    [
+      'a percentage over 100',
+      'rollout: { minHealthyPercentage: 120 }',
+      'imageRefresh.rollout.minHealthyPercentage: expected a percentage from 0 to 100',
+    ],
+    [
+      'checkpoints not ascending',
+      'rollout: { checkpoints: [50, 20, 100] }',
+      'imageRefresh.rollout.checkpoints: expected ascending percentages',
+    ],
+    [
+      'checkpoints not ending at 100',
+      'rollout: { checkpoints: [50] }',
+      'imageRefresh.rollout.checkpoints: expected the last to be 100',
+    ],
+    ['keep 0', 'keep: 0', 'imageRefresh.keep: expected a whole number from 1 to 100'],
+    ['a bad schedule', 'schedule: daily', 'imageRefresh.schedule: expected an EventBridge schedule'],
+  ])('refuses %s, naming the field', (_name, extra, expected) => {
+    const text = `version: 1
+targets:
+  - name: web
+    autoScalingGroup: web-asg
+    imageRefresh:
+      from: { instance: { tags: { Role: golden } } }
+      ${extra}
+`;
+    expect(issuesOf(text).join('\n')).toContain(`targets[0].${expected}`);
+  });
+
+  it('needs its source instance', () => {
+    expect(
+      issuesOf(
+        'version: 1\ntargets:\n  - name: web\n    autoScalingGroup: web-asg\n    imageRefresh: { from: { instance: {} } }\n',
+      ).join('\n'),
+    ).toContain('targets[0].imageRefresh.from.instance: expected either id or tags');
+  });
+
+  it('is not allowed on an instance target', () => {
+    expect(
+      issuesOf(
+        'version: 1\ntargets:\n  - name: blog\n    instance: { id: i-0123456789abcdef0 }\n    scaleUp: { ladder: [t3.micro, t3.small] }\n    imageRefresh: { from: { instance: { id: i-0123456789abcdef0 } } }\n',
+      ).join('\n'),
+    ).toContain('targets[0].imageRefresh: not allowed on an instance target');
   });
 });

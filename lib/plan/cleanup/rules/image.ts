@@ -27,6 +27,32 @@ export function imagesInUse(
   return used;
 }
 
+/**
+ * What launches from `imageId`, in words (`instance i-0abc (stopped)`, `launch template web-lt version 3`,
+ * `launch configuration web-lc`), for the reason it is kept; undefined when `imagesInUse` finds nothing.
+ */
+export function imageUser(
+  inv: Pick<Inventory, 'instances' | 'launchTemplates' | 'launchConfigurations'>,
+  imageId: string,
+): string | undefined {
+  if (!imagesInUse(inv).has(imageId)) return undefined;
+  const instance = (inv.instances ?? []).find((i) => i.imageId === imageId);
+  if (instance) return `instance ${instance.id}${instance.state === 'running' ? '' : ` (${instance.state})`}`;
+  for (const t of inv.launchTemplates ?? []) {
+    const v = t.versions.find((x) => x.imageId === imageId);
+    if (!v) continue;
+    const role = [
+      v.number === t.defaultVersion ? 'default' : '',
+      v.number === t.latestVersion ? 'latest' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return `launch template ${t.name || t.id} version ${v.number}${role ? ` (${role})` : ''}`;
+  }
+  const config = (inv.launchConfigurations ?? []).find((c) => c.imageId === imageId);
+  return config ? `launch configuration ${config.name}` : 'something';
+}
+
 /** The newest `keep` images of each lineage: never orphans. */
 export function newestOfLineages(images: readonly ImageFacts[], keep: number): Set<string> {
   const byLineage = new Map<string, ImageFacts[]>();
