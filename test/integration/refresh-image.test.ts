@@ -24,7 +24,14 @@ import { OPERATION_TAG } from '../../lib/workflows/resize-steps';
 import { deploy, type Deployed } from '../support/fleet';
 import { stubInstanceRefresh, type InstanceRefreshStub } from '../support/instance-refresh-stub';
 import { useMoto } from '../support/moto';
-import { defaultVersion, refreshFleet, refreshPolicy, type RefreshFleet } from '../support/refresh-fleet';
+import {
+  defaultVersion,
+  groupConfiguration,
+  legacyGroup,
+  refreshFleet,
+  refreshPolicy,
+  type RefreshFleet,
+} from '../support/refresh-fleet';
 
 interface World {
   /** What was published to SNS, as sent (moto's state dump, which sentMessages reads, fails with a 500
@@ -40,9 +47,9 @@ interface World {
 async function world(
   script?: (group: string) => readonly InstanceRefreshStatus[],
   before?: (rt: Runtime) => void,
+  policyText = refreshPolicy(),
 ): Promise<World> {
   const endpoint = await useMoto();
-  const policyText = refreshPolicy();
   const env = await deploy(policyText);
   const fleet = await refreshFleet(env.aws);
   const rt = createRuntime({
@@ -228,5 +235,31 @@ describe('a failed rollout', () => {
     const mail = w.published.find((m) => m.subject?.includes('FAILED to refresh'))!;
     expect(mail.message).toContain(`The new image ${image!.ImageId} and its template version`);
     expect(mail.message).toMatch(/ended Failed/);
+  }, 60_000);
+});
+
+describe('a group on a launch configuration', () => {
+  it('gets a copy with the new image and is switched to it; the refresh leaves out what AWS does not allow', async () => {
+    const w = await world(
+      undefined,
+      undefined,
+      refreshPolicy().replace('autoScalingGroup: web-asg', 'autoScalingGroup: lc-asg'),
+    );
+    const legacy = await legacyGroup(w.rt.aws, w.fleet.golden);
+    const before = await groupConfiguration(w.rt.aws, legacy.group);
+    const { outcomes } = await refresh(w);
+    expect(outcomes.map((o) => o.status)).toEqual(['applied', 'applied']);
+    const now = await groupConfiguration(w.rt.aws, legacy.group);
+    expect(now.name).not.toBe(before.name);
+    expect(now.name.startsWith('lc-web-')).toBe(true);
+    const [image] = await imagesOf(w, 'autopilot:lineage', 'web');
+    expect(now.imageId).toBe(image!.ImageId);
+    const [request] = w.stub.requests;
+    expect(request!.AutoScalingGroupName).toBe('lc-asg');
+    expect(request!.Preferences).not.toHaveProperty('AutoRollback');
+    expect(request!.Preferences).not.toHaveProperty('SkipMatching');
+    expect(w.published.find((m) => m.subject?.includes('rolled image'))!.message).toContain(
+      `Launch configuration ${now.name} (a copy of lc-web with the new image)`,
+    );
   }, 60_000);
 });

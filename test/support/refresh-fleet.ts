@@ -75,3 +75,47 @@ export async function defaultVersion(aws: AwsClients, templateId: string) {
   const v = out.LaunchTemplateVersions![0]!;
   return { version: v.VersionNumber!, data: v.LaunchTemplateData!, description: v.VersionDescription };
 }
+
+/** A legacy group `lc-asg` launching from a launch configuration made from the golden instance's image. */
+export async function legacyGroup(
+  aws: AwsClients,
+  golden: Server,
+): Promise<{ group: string; config: string }> {
+  const asg = await aws.autoScaling();
+  await call('CreateLaunchConfiguration', () =>
+    asg.client.send(
+      new asg.sdk.CreateLaunchConfigurationCommand({
+        LaunchConfigurationName: 'lc-web',
+        ImageId: golden.imageId,
+        InstanceType: 't3.micro',
+        SecurityGroups: [golden.securityGroupId],
+      }),
+    ),
+  );
+  await call('CreateAutoScalingGroup', () =>
+    asg.client.send(
+      new asg.sdk.CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: 'lc-asg',
+        MinSize: 1,
+        MaxSize: 2,
+        DesiredCapacity: 1,
+        LaunchConfigurationName: 'lc-web',
+        VPCZoneIdentifier: golden.subnetId,
+      }),
+    ),
+  );
+  return { group: 'lc-asg', config: 'lc-web' };
+}
+
+/** The launch configuration a group uses now, and its image. */
+export async function groupConfiguration(aws: AwsClients, group: string) {
+  const asg = await aws.autoScaling();
+  const g = await call('DescribeAutoScalingGroups', () =>
+    asg.client.send(new asg.sdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [group] })),
+  );
+  const name = g.AutoScalingGroups![0]!.LaunchConfigurationName!;
+  const c = await call('DescribeLaunchConfigurations', () =>
+    asg.client.send(new asg.sdk.DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: [name] })),
+  );
+  return { name, imageId: c.LaunchConfigurations![0]!.ImageId! };
+}
