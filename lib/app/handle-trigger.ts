@@ -2,7 +2,8 @@
  * The use case behind `on-event`, `autopilot plan` and `autopilot apply`: from a trigger to a plan, and
  * (for apply) to changes and one e-mail. Steps, in order:
  *
- * 1. route the trigger to a target and rule, from the policy alone (most events stop here, for free);
+ * 1. route the trigger to a target and rule, from the policy alone (most events stop here, for free); a
+ *    command (an image refresh asked for on the alarm topic) to its target;
  * 2. claim the event in the state table, so a duplicate delivery does nothing (apply only);
  * 3. read a fresh snapshot of the target and plan (pure);
  * 4. execute (the one executor: each action re-validated first); 5. e-mail; 6. close the event.
@@ -15,11 +16,12 @@ import { executionEmail } from '../notify/email';
 import { describeTrigger } from '../notify/words';
 import { planCapacity } from '../plan/capacity';
 import { planResize } from '../plan/ladder';
-import { eventGuard } from '../plan/event-guards';
+import { commandGuard, eventGuard } from '../plan/event-guards';
 import { eventKey, routeTrigger, type Route } from '../plan/route';
 import type { AutoScalingTarget } from '../policy/policy';
 import { errorMessage } from '../errors';
 import { exactlyOnce, executeActions, planned } from './execute';
+import { planTargetRefresh } from './refresh-plan';
 import { fleetEnv, type Runtime } from './runtime';
 import { readGroupSnapshot, readInstanceSnapshot } from './snapshots';
 
@@ -88,8 +90,29 @@ async function planInstance(rt: Runtime, route: Extract<Route, { kind: 'resize' 
   };
 }
 
-const planRouted = (rt: Runtime, route: Acting): Promise<Planned> =>
-  route.kind === 'resize' ? planInstance(rt, route) : planGroup(rt, route);
+/** An image refresh on demand: planned from fresh reads as `autopilot refresh-image` plans it. */
+async function planRefresh(rt: Runtime, route: Extract<Route, { kind: 'refresh-image' }>): Promise<Planned> {
+  const decision = await planTargetRefresh(rt, route.target);
+  return {
+    plan: {
+      trigger: route.trigger,
+      actions: decision.actions,
+      ignored: decision.ignored ? [decision.ignored] : [],
+    },
+    basis: {},
+  };
+}
+
+function planRouted(rt: Runtime, route: Acting): Promise<Planned> {
+  switch (route.kind) {
+    case 'resize':
+      return planInstance(rt, route);
+    case 'capacity':
+      return planGroup(rt, route);
+    case 'refresh-image':
+      return planRefresh(rt, route);
+  }
+}
 
 const ignoredPlan = (trigger: Trigger, ignored: Ignored): Plan => ({
   trigger,
@@ -101,17 +124,24 @@ const ignoredPlan = (trigger: Trigger, ignored: Ignored): Plan => ({
  * The route, with the events that name a managed alarm but must not act turned into ignores (from a
  * topic other than the alarm topic, too old, from the future, another region, an operator against the
  * rule, absurd datapoints). A re-check by reconcile is of the alarm's present state, so its age does not
- * count. An ignore here comes before the claim: it consumes nothing the real event would need.
+ * count. A command is checked for its topic and its age before its target is looked up. An ignore here
+ * comes before the claim: it consumes nothing the real event would need.
  */
 function routeOf(rt: Runtime, trigger: Trigger): Route {
+  const alarmTopic = rt.alarmTopicArn ? { alarmTopicArn: rt.alarmTopicArn } : {};
+  // A command from another topic is not this deployment's, whatever target it names: checked first.
+  if (trigger.kind === 'command') {
+    const ignored = commandGuard(trigger, { now: rt.now(), ...alarmTopic });
+    return ignored ? { kind: 'ignore', ignored } : routeTrigger(trigger, rt.policy);
+  }
   const route = routeTrigger(trigger, rt.policy);
-  if (route.kind === 'ignore') return route;
+  if (route.kind === 'ignore' || route.kind === 'refresh-image') return route;
   const recheck = trigger.kind === 'alarm' && trigger.source === 'reconcile';
   const now = recheck ? new Date(trigger.stateChangeTime) : rt.now();
   const ignored = eventGuard(route.trigger, route.rule, route.target.name, {
     now,
     region: rt.aws.region,
-    ...(rt.alarmTopicArn ? { alarmTopicArn: rt.alarmTopicArn } : {}),
+    ...alarmTopic,
   });
   return ignored ? { kind: 'ignore', ignored } : route;
 }

@@ -217,3 +217,20 @@ export async function discardImage(rt: Runtime, imageId: string): Promise<Outcom
   }
   return carryOut(rt, cio, region, plan.actions, rt.dryRun);
 }
+
+/**
+ * What the retention at the end of a refresh would retire, as steps of the refresh's plan: planned now,
+ * with one image fewer kept (the new image will be the newest), nothing changed. The workflow plans
+ * again on fresh state when it gets there.
+ */
+export async function previewRetention(rt: Runtime, target: AutoScalingTarget): Promise<RetirementAction[]> {
+  const refresh = target.imageRefresh;
+  if (!refresh) return [];
+  const after = { ...target, imageRefresh: { ...refresh, keep: Math.max(refresh.keep - 1, 0) } };
+  const { planned: actions } = await retireImages(rt, after, { dryRun: true, refreshRunning: false });
+  return actions.map((a) => ({
+    ...a,
+    partOf: 'refresh-image' as const,
+    reason: `after the rollout: ${a.reason}`,
+  }));
+}

@@ -24,6 +24,18 @@ export const CAPABILITY_PERMISSIONS = {
     'ec2:DescribeLaunchTemplateVersions',
     'cloudwatch:GetMetricStatistics',
   ],
+  /**
+   * Planning an image refresh on demand (a command on the alarm topic): what the group launches from
+   * (its launch template's version, or its launch configuration) and whether an instance refresh runs.
+   * The source instances are read with `readInstances`, the target's lock with `state`.
+   */
+  readRefresh: [
+    'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeLaunchConfigurations',
+    'ec2:DescribeLaunchTemplates',
+    'ec2:DescribeLaunchTemplateVersions',
+    'autoscaling:DescribeInstanceRefreshes',
+  ],
   /** Instance targets: the instance, its Elastic IP, its group (if any), the facts of the types it moves between. */
   readInstances: [
     'ec2:DescribeInstances',
@@ -103,9 +115,10 @@ export interface FunctionNeeds {
 
 /** Each deployed function (by its name in serverless.yml) and what it does. */
 export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
+  // Alarms scale and resize; a command on the alarm topic starts an image refresh.
   onEvent: {
-    actions: ['set-desired-capacity', 'resize-instance'],
-    capabilities: ['readGroups', 'readInstances', 'state', 'notify'],
+    actions: ['set-desired-capacity', 'resize-instance', 'refresh-image'],
+    capabilities: ['readGroups', 'readInstances', 'readRefresh', 'state', 'notify'],
   },
   // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event.
   reconcile: {

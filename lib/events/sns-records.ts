@@ -1,7 +1,9 @@
 /**
  * The Lambda SNS event envelope (`Records[].Sns`). One invocation can carry several records; each
- * record's `Message` is a JSON string holding either a CloudWatch alarm notification or an Auto
- * Scaling notification, told apart by their keys before the matching schema checks them.
+ * record's `Message` is a JSON string holding a command published by a person or CI (`autopilot`,
+ * ./sns-command.ts), a CloudWatch alarm notification or an Auto Scaling notification, told apart by
+ * their keys, in that order, before the matching schema checks them. A command is recognised first: its
+ * key is ours, and a command that also carried an alarm's keys must still be refused as a command.
  *
  * Only a record of `Type` `Notification` carries an event. SNS confirms a Lambda subscription itself
  * and never hands the function a `SubscriptionConfirmation` or `UnsubscribeConfirmation`, so such a
@@ -17,7 +19,8 @@ import {
   isSnsAutoScalingMessage,
   snsAutoScalingMessageSchema,
 } from './autoscaling-notification';
-import { isRecord } from './fields';
+import { isRecord, isoTimestamp } from './fields';
+import { commandTriggerFromSnsMessage, isSnsCommandMessage, snsCommandMessageSchema } from './sns-command';
 import { alarmTriggerFromSnsMessage, isSnsAlarmMessage, snsAlarmMessageSchema } from './sns-alarm';
 import type { SnsDelivery } from './sns-alarm';
 import { formatZodPath, parseWith } from '../validation/zod-issue';
@@ -30,7 +33,10 @@ const snsEventSchema = z.object({
         EventSubscriptionArn: z.optional(z.string()),
         Sns: z.object({
           Type: z.optional(z.string()),
+          MessageId: z.optional(z.string()),
           TopicArn: z.optional(z.string()),
+          // Checked only for a command, which uses it: an alarm's own StateChangeTime is what counts.
+          Timestamp: z.optional(z.unknown()),
           Message: z.string(),
         }),
       }),
@@ -72,6 +78,10 @@ function parseSnsRecord(record: SnsRecord, index: number, defaultRegion: string 
     subscriptionArn: record.EventSubscriptionArn,
     defaultRegion,
   };
+  if (isSnsCommandMessage(message)) {
+    const command = parseWith(snsCommandMessageSchema, message, at);
+    return commandTriggerFromSnsMessage(command, commandMeta(record, index), delivery);
+  }
   if (isSnsAlarmMessage(message)) {
     return alarmTriggerFromSnsMessage(parseWith(snsAlarmMessageSchema, message, at), delivery);
   }
@@ -81,5 +91,19 @@ function parseSnsRecord(record: SnsRecord, index: number, defaultRegion: string 
   if (isSnsAutoScalingMessage(message)) {
     return autoScalingTriggerFromSnsMessage(parseWith(snsAutoScalingMessageSchema, message, at), delivery);
   }
-  throw new ValidationError(field, 'expected a CloudWatch alarm or an Auto Scaling notification');
+  throw new ValidationError(
+    field,
+    'expected a CloudWatch alarm, an Auto Scaling notification or an ec2-autopilot command (autopilot)',
+  );
+}
+
+const messageId = z.string().check(z.minLength(1));
+const timestamp = z.optional(isoTimestamp);
+
+/** A command is done once per message: without its MessageId a duplicate could not be told from a repeat. */
+function commandMeta(record: SnsRecord, index: number): { messageId: string; time?: string } {
+  const at = (key: string) => ['Records', index, 'Sns', key];
+  const id = parseWith(messageId, record.Sns.MessageId, at('MessageId'));
+  const time = parseWith(timestamp, record.Sns.Timestamp, at('Timestamp'));
+  return { messageId: id, ...(time ? { time } : {}) };
 }

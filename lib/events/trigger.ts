@@ -89,5 +89,34 @@ export interface ScheduleTrigger {
   ruleArn?: string;
 }
 
+/** The commands a person or CI may publish to the deployment's alarm topic. */
+export const COMMANDS = ['refresh-image'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/**
+ * A command published to the alarm topic (`{"autopilot": "refresh-image", "target": "web"}`), asking
+ * for an operation on demand, as the CLI would run it.
+ */
+export interface CommandTrigger {
+  kind: 'command';
+  command: CommandName;
+  /** The policy target it names, as written (the router checks it is one). */
+  target: string;
+  /** Why, in the publisher's words, for the e-mail and the logs. */
+  reason?: string;
+  /** The SNS message's id: a duplicate delivery carries the same one, so it is the idempotency key. */
+  messageId: string;
+  /** The SNS topic that delivered it: the guard compares it with the deployment's alarm topic. */
+  topicArn?: string;
+  region?: string;
+  account?: string;
+  /** ISO-8601 time SNS accepted the message (`Records[].Sns.Timestamp`), when the record says. */
+  time?: string;
+}
+
 export type Trigger =
-  AlarmTrigger | AutoScalingNotificationTrigger | InstanceStateChangeTrigger | ScheduleTrigger;
+  | AlarmTrigger
+  | AutoScalingNotificationTrigger
+  | InstanceStateChangeTrigger
+  | ScheduleTrigger
+  | CommandTrigger;

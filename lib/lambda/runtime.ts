@@ -11,6 +11,7 @@ import { jsonLogger, levelFromEnv } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import type { Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';
+import { lazyRefreshStarter } from '../workflows/refresh-lazy';
 import { resizeStarterFromEnv } from '../workflows/starter';
 
 export interface LambdaRuntime {
@@ -47,6 +48,9 @@ export async function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     notifyTopicArn: deployment.notifyTopicArn,
     alarmTopicArn: deployment.alarmTopicArn,
     resizes: (runtime) => resizeStarterFromEnv(runtime, env),
+    // On Step Functions when AUTOPILOT_REFRESH_STATE_MACHINE_ARN is set (on-event, deployed); its modules
+    // load on the first refresh, so the functions that never start one do not load them.
+    refreshes: (runtime) => lazyRefreshStarter(runtime, env),
     log: jsonLogger((line) => console.log(line), levelFromEnv(env)),
   });
   cached = { rt, deployment };

@@ -61,6 +61,11 @@ interface WorkflowStep {
   partOf: 'resize-instance' | 'refresh-image';
 }
 
+/** Retention after an image refresh, listed in the refresh's plan: the workflow retires them at its end. */
+interface RetentionStep {
+  partOf: 'refresh-image';
+}
+
 /**
  * Refresh a target's image (issue 9): a durable workflow images the source instance, makes the group
  * launch the new image (a launch-template version, or a launch configuration), rolls it out with an
@@ -133,14 +138,14 @@ export interface ReleaseAddressAction extends CleanupActionBase {
 export interface DeleteVolumeAction extends CleanupActionBase {
   type: 'delete-volume';
 }
-export interface DeleteSnapshotAction extends CleanupActionBase {
+export interface DeleteSnapshotAction extends CleanupActionBase, Partial<RetentionStep> {
   type: 'delete-snapshot';
 }
-export interface DeregisterImageAction extends CleanupActionBase {
+export interface DeregisterImageAction extends CleanupActionBase, Partial<RetentionStep> {
   type: 'deregister-image';
 }
 /** Image retention's gentler retirement: the image stays registered (and launchable by id), deprecated. */
-export interface DeprecateImageAction extends CleanupActionBase {
+export interface DeprecateImageAction extends CleanupActionBase, Partial<RetentionStep> {
   type: 'deprecate-image';
 }
 export interface DeleteTopicAction extends CleanupActionBase {

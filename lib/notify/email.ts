@@ -46,6 +46,11 @@ function describeTrigger(trigger: Trigger): string[] {
       return [`Instance ${trigger.instanceId} is ${trigger.state} (${trigger.time}).`];
     case 'schedule':
       return [`Scheduled run at ${trigger.time}.`];
+    case 'command':
+      return [
+        `The ${trigger.command} command for ${trigger.target} was published to the alarm topic${trigger.time ? ` at ${formatTime(new Date(trigger.time))}` : ''} (SNS message ${trigger.messageId}).`,
+        ...(trigger.reason ? [`Reason given: ${trigger.reason}`] : []),
+      ];
   }
 }
 

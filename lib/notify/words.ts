@@ -14,6 +14,8 @@ export function describeTrigger(t: Trigger): string {
       return `instance ${t.instanceId} ${t.state} at ${t.time}`;
     case 'schedule':
       return `scheduled run at ${t.time}`;
+    case 'command':
+      return `${t.command} command for ${t.target} (SNS message ${t.messageId}${t.time ? ` at ${t.time}` : ''})${t.reason ? `: ${t.reason}` : ''}`;
   }
 }
 

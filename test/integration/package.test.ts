@@ -284,6 +284,22 @@ describe('the resize state machine', () => {
   });
 });
 
+describe('the refresh-image state machine', () => {
+  it('is what on-event starts for a refresh-image command, and the only other thing it may start', () => {
+    const fn = template.Resources.OnEventLambdaFunction!;
+    expect(fn.Properties.Environment.Variables.AUTOPILOT_REFRESH_STATE_MACHINE_ARN).toEqual({
+      Ref: 'RefreshImageStateMachine',
+    });
+    const starts = statementsOf('OnEventIamRoleLambdaExecution').filter((st) =>
+      ([] as string[]).concat(st.Action).includes('states:StartExecution'),
+    );
+    expect(starts.flatMap((st) => ([] as unknown[]).concat(st.Resource))).toEqual([
+      { Ref: 'ResizeStateMachine' },
+      { Ref: 'RefreshImageStateMachine' },
+    ]);
+  });
+});
+
 describe('the packaged on-event bundle, run as Lambda runs it', () => {
   let endpoint: string;
   let env: Deployed;

@@ -17,6 +17,10 @@ import { defaultVersion, refreshFleet, refreshPolicy, type RefreshFleet } from '
 let proxy: FaultProxy;
 let fleet: RefreshFleet;
 let aws: AwsClients;
+/** Two older images of the lineage, made by earlier refreshes (unused). */
+let older: string[];
+/** The one the dry run says retention would retire. */
+let retired: string;
 const policyFile = join(mkdtempSync(join(tmpdir(), 'autopilot-refresh-cli-')), 'autopilot.yml');
 
 const run = (args: string[]) =>
@@ -30,6 +34,26 @@ beforeAll(async () => {
   aws = new AwsClients({ region: REGION });
   fleet = await refreshFleet(aws);
   writeFileSync(policyFile, refreshPolicy());
+  const ec2 = await aws.ec2();
+  older = [];
+  for (const name of ['web-old-1', 'web-old-2']) {
+    const made = await ec2.client.send(
+      new ec2.sdk.CreateImageCommand({
+        InstanceId: fleet.golden.instanceId,
+        Name: name,
+        TagSpecifications: [
+          {
+            ResourceType: 'image',
+            Tags: [
+              { Key: 'autopilot:lineage', Value: 'web' },
+              { Key: 'autopilot:managed', Value: 'true' },
+            ],
+          },
+        ],
+      }),
+    );
+    older.push(made.ImageId!);
+  }
   const refresh = { InstanceRefreshId: 'r-cli', AutoScalingGroupName: 'web-asg', StartTime: new Date() };
   const answer = (operation: string, result: Record<string, unknown>) => {
     const { response } = queryResult(operation, result);
@@ -56,17 +80,21 @@ beforeAll(async () => {
 
 afterAll(() => proxy.close());
 
-it('--dry-run prints the plan and changes nothing', async () => {
+it('--dry-run prints the plan, with the retention it ends with, and changes nothing', async () => {
   const before = await defaultVersion(aws, fleet.templateId);
   const out = await run(['refresh-image', 'web', '--dry-run', '--format', 'json']);
   expect(out.stderr).toBe('');
   expect(out.code).toBe(0);
-  expect(
-    out.json().outcomes.map((o: { action: { type: string }; status: string }) => [o.action.type, o.status]),
-  ).toEqual([
+  const outcomes = out.json().outcomes as { action: { type: string; resourceId?: string }; status: string }[];
+  // With keep: 2, the new image and the newest older one stay: the other older one would be retired.
+  expect(outcomes.map((o) => [o.action.type, o.status])).toEqual([
     ['refresh-image', 'dry-run'],
     ['start-instance-refresh', 'dry-run'],
+    ['deregister-image', 'dry-run'],
+    ['delete-snapshot', 'dry-run'],
   ]);
+  retired = outcomes[2]!.action.resourceId!;
+  expect(older).toContain(retired);
   expect(await defaultVersion(aws, fleet.templateId)).toEqual(before);
   expect(proxy.count('CreateImage')).toBe(0);
   expect(proxy.count('StartInstanceRefresh')).toBe(0);
@@ -83,6 +111,10 @@ it('refreshes: a new default version with a new image, one instance refresh', as
   expect(now.data.ImageId).not.toBe(before.data.ImageId);
   expect(proxy.count('CreateImage')).toBe(1);
   expect(proxy.count('StartInstanceRefresh')).toBe(1);
+  // Retention: the image the plan named is gone, the newest older one stays.
+  const ec2 = await aws.ec2();
+  const left = await ec2.client.send(new ec2.sdk.DescribeImagesCommand({ ImageIds: older }));
+  expect(left.Images!.map((i) => i.ImageId)).toEqual(older.filter((id) => id !== retired));
 }, 90_000);
 
 it('says a target without imageRefresh is bad input', async () => {

@@ -263,3 +263,22 @@ describe('a group on a launch configuration', () => {
     );
   }, 60_000);
 });
+
+describe.each<[InstanceRefreshStatus]>([['Cancelled'], ['RollbackSuccessful'], ['RollbackFailed']])(
+  'a rollout that ends %s',
+  (status) => {
+    it('fails the refresh, restores the default version and e-mails the status', async () => {
+      const w = await world(() => ['Pending', 'InProgress', status]);
+      const before = await defaultVersion(w.rt.aws, w.fleet.templateId);
+      const { outcomes } = await refresh(w);
+      expect(outcomes[0]).toMatchObject({
+        status: 'failed',
+        detail: expect.stringContaining(`ended ${status}`),
+      });
+      expect((await defaultVersion(w.rt.aws, w.fleet.templateId)).version).toBe(before.version);
+      expect(w.published.find((m) => m.subject?.includes('FAILED to refresh'))!.message).toContain(
+        `ended ${status}`,
+      );
+    }, 60_000);
+  },
+);

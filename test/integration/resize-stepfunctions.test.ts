@@ -3,8 +3,6 @@
  * the resize's input. moto stores executions without running them (LOCAL-AWS.md), which is all this
  * checks; the state machine itself runs locally in resize.test.ts and resize-crash.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { handler } from '../../functions/on-event';
 import { AwsClients } from '../../lib/aws/clients';
@@ -16,6 +14,7 @@ import { sentMessages } from '../../lib/local/moto';
 import { executionName } from '../../lib/workflows/starter';
 import { deploy, lambdaContext } from '../support/fleet';
 import { describeInstance } from '../support/ec2';
+import { createMotoStateMachine } from '../support/state-machines';
 import { useMoto } from '../support/moto';
 
 const invoke = (event: unknown) => handler(event, lambdaContext as Context as Parameters<typeof handler>[1]);
@@ -38,22 +37,9 @@ targets:
       ladder: [t2.micro, t2.small]
 `);
   const sfn = await aws.stepFunctions();
-  const definition = readFileSync(
-    join(__dirname, '..', '..', 'resources', 'workflows', 'resize.asl.json'),
-    'utf8',
-  ).replace(
-    /\{\s*"Fn::GetAtt": \[\s*"resizeTask",\s*"Arn"\s*\]\s*\}/g,
-    '"arn:aws:lambda:us-east-1:123456789012:function:resize-task"',
-  );
-  const machine = await call('CreateStateMachine', () =>
-    sfn.client.send(
-      new sfn.sdk.CreateStateMachineCommand({
-        name: 'ec2-autopilot-test-resize',
-        definition,
-        roleArn: 'arn:aws:iam::123456789012:role/sfn',
-      }),
-    ),
-  );
+  const machine = {
+    stateMachineArn: await createMotoStateMachine(aws, 'resize', 'resizeTask', 'ec2-autopilot-test-resize'),
+  };
   process.env.AUTOPILOT_RESIZE_STATE_MACHINE_ARN = machine.stateMachineArn;
   resetLambdaRuntime();
   try {

@@ -4,10 +4,11 @@
  * group, older images of the lineage retired. `--dry-run` prints the plan and changes nothing.
  */
 import { executeActions, planned } from '../../app/execute';
+import { previewRetention } from '../../app/image-retention';
+import { planTargetRefresh } from '../../app/refresh-plan';
 import { fleetEnv } from '../../app/runtime';
 import { ValidationError } from '../../errors';
 import type { Execution } from '../../model/plan';
-import { planImageRefresh } from '../../plan/image-refresh';
 import { failureLines, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
@@ -26,28 +27,13 @@ export async function refreshImage(ctx: CliContext): Promise<number> {
       })`,
     );
   const { rt } = await ctx.runtime(policy);
-  const { launches, refreshes } = await import('../../workflows/refresh-starter').then((m) =>
-    m.refreshAdapters(rt),
-  );
-  const [sources, launch, active, lock] = await Promise.all([
-    rt.instances.find(target.imageRefresh.from.instance),
-    launches.groupLaunch(target.autoScalingGroup),
-    refreshes.active(target.autoScalingGroup),
-    rt.store.readLock(target.name),
-  ]);
   const now = rt.now();
-  const decision = planImageRefresh({
-    target,
-    sources,
-    launch,
-    ...(active ? { active } : {}),
-    ...(lock && lock.expiresAt > now.getTime() / 1000
-      ? { lock: { owner: lock.owner, since: lock.since } }
-      : {}),
-    region: rt.aws.region,
-  });
+  const decision = await planTargetRefresh(rt, target);
+  // The retention the workflow ends with, listed as its steps (it plans again on fresh state then).
+  const retention = decision.actions.length > 0 ? await previewRetention(rt, target) : [];
+  const actions = [...decision.actions, ...retention];
   const outcomes = await executeActions(
-    planned(decision.actions),
+    planned(actions),
     fleetEnv(rt, {
       operationKey: `cli-refresh-${target.name}-${now.toISOString()}`,
       triggerText: `autopilot refresh-image ${target.name}, run by hand at ${now.toISOString()}`,
@@ -55,7 +41,7 @@ export async function refreshImage(ctx: CliContext): Promise<number> {
   );
   const execution: Execution = {
     trigger: { kind: 'schedule', time: now.toISOString(), region: rt.aws.region },
-    actions: decision.actions,
+    actions,
     ignored: decision.ignored ? [decision.ignored] : [],
     outcomes,
   };

@@ -511,10 +511,10 @@ describe('CloudWatch alarm through SNS', () => {
       ],
       ['Message is missing', rawMessage(REMOVE), 'Records[0].Sns.Message', 'required'],
       [
-        'Message is neither an alarm nor an Auto Scaling notification',
+        'Message is neither an alarm, an Auto Scaling notification nor a command',
         rawMessage('{"hello":"world"}'),
         'Records[0].Sns.Message',
-        'expected a CloudWatch alarm or an Auto Scaling notification',
+        'expected a CloudWatch alarm, an Auto Scaling notification or an ec2-autopilot command (autopilot)',
       ],
       [
         'a SubscriptionConfirmation, even one carrying an alarm',

@@ -101,6 +101,39 @@ describe('the e-mail of a decision', () => {
     expect(email.attributes).toEqual({ target: 'web', action: 'none', outcome: 'refused' });
   });
 
+  it('says which command, from which message, and why, when a refresh asked for on SNS is refused', () => {
+    const email = executionEmail(
+      {
+        trigger: {
+          kind: 'command',
+          command: 'refresh-image',
+          target: 'web',
+          reason: 'release 2.4.1',
+          messageId: '6f3c7a1e-0b5d-5e2a-9c41-2d8f3e7b9a10',
+          time: '2026-11-27T12:03:04.567Z',
+        },
+        actions: [],
+        ignored: [
+          {
+            severity: 'warning',
+            target: 'web',
+            reason: 'instance refresh r-1 is InProgress on web-asg',
+          },
+        ],
+        outcomes: [],
+      },
+      policy,
+    )!;
+    expect(email.subject).toBe(
+      '[ec2-autopilot] web: not acting — instance refresh r-1 is InProgress on web-asg',
+    );
+    expect(email.body).toContain(
+      'What happened\n' +
+        '  The refresh-image command for web was published to the alarm topic at 2026-11-27 12:03 UTC (SNS message 6f3c7a1e-0b5d-5e2a-9c41-2d8f3e7b9a10).\n' +
+        '  Reason given: release 2.4.1\n',
+    );
+  });
+
   it('sends nothing for routine skips', () => {
     expect(
       executionEmail(execution([], [{ severity: 'info', reason: 'cooling down' }]), policy),
