@@ -11,7 +11,7 @@ import { LaunchOps } from '../aws/launch-ops';
 import type { RefreshDeps, RetentionPort } from './refresh-deps';
 import { LOCAL_WAIT_MS, startExecution } from './starter';
 
-export const refreshAdapters = (rt: Runtime) => ({
+const refreshAdapters = (rt: Runtime) => ({
   launches: new LaunchOps(rt.aws),
   refreshes: new InstanceRefreshes(rt.aws),
 });

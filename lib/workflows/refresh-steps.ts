@@ -24,6 +24,8 @@ export const MAX_REFRESH_POLLS = 660;
 /** What the operation has done, in the state table: found again by a re-run after a crash. */
 interface RefreshRecord {
   refreshRequestedAt?: string;
+  /** The image the group launched at the first look. */
+  fromImageId?: string;
   imageId?: string;
   imageRequestedAt?: string;
   launch?: RefreshLaunch;
@@ -86,18 +88,27 @@ const pinned = (l: { groupVersion: string }) => /^\d+$/.test(l.groupVersion);
 /** The policy's rollout (the adapter leaves out what AWS does not allow for the group, and says why). */
 const preferences = (s: RefreshState): InstanceRefreshPreferences => ({ ...s.policy.rollout });
 
-async function inspectLaunch(d: RefreshDeps, s: RefreshState): Promise<RefreshLaunch> {
+/** What the group launches from, as the refresh will change it, and the image it launches now. */
+async function inspectLaunch(
+  d: RefreshDeps,
+  s: RefreshState,
+): Promise<{ launch: RefreshLaunch; fromImageId?: string }> {
   const launch = await d.launches.groupLaunch(s.autoScalingGroup);
   if (!launch) throw new ResizeRefused(`the group ${s.autoScalingGroup} does not exist`);
   if (launch.kind === 'unsupported') throw new ResizeRefused(`${s.autoScalingGroup}: ${launch.detail}`);
-  if (launch.kind === 'launch-configuration') return { kind: 'launch-configuration', name: launch.name };
+  const from = launch.imageId ? { fromImageId: launch.imageId } : {};
+  if (launch.kind === 'launch-configuration')
+    return { launch: { kind: 'launch-configuration', name: launch.name }, ...from };
   return {
-    kind: 'launch-template',
-    templateId: launch.templateId,
-    templateName: launch.templateName,
-    groupVersion: launch.version,
-    previousDefault: launch.defaultVersion,
-    baseVersion: launch.resolvedVersion,
+    launch: {
+      kind: 'launch-template',
+      templateId: launch.templateId,
+      templateName: launch.templateName,
+      groupVersion: launch.version,
+      previousDefault: launch.defaultVersion,
+      baseVersion: launch.resolvedVersion,
+    },
+    ...from,
   };
 }
 
@@ -139,19 +150,18 @@ const steps: Record<string, Step> = {
           ? `no live source instance matches ${JSON.stringify(s.policy.from.instance)}`
           : `${sources.length} instances match the source selector: expected exactly one`,
       );
-    const launch = op.launch ?? (await inspectLaunch(d, s));
-    if (!op.launch) await remember(d, s, { launch });
+    // Read once, at the first look: after the change the group launches the new image.
+    const seen = op.launch ? { launch: op.launch, fromImageId: op.fromImageId } : await inspectLaunch(d, s);
+    if (!op.launch) await remember(d, s, seen);
     const active = await d.refreshes.active(s.autoScalingGroup);
     if (active && active.id !== op.refreshId && !startedByUs(op, active))
       return { ...s, busy: `instance refresh ${active.id} is ${active.status} on ${s.autoScalingGroup}` };
-    const current = await d.launches.groupLaunch(s.autoScalingGroup);
+    const fromImageId = s.fromImageId ?? seen.fromImageId;
     return {
       ...s,
       sourceInstanceId: sources[0]!.id,
-      launch,
-      ...(current && current.kind !== 'unsupported' && current.imageId && !s.fromImageId
-        ? { fromImageId: current.imageId }
-        : {}),
+      launch: seen.launch,
+      ...(fromImageId ? { fromImageId } : {}),
       polls: 0,
     };
   },
@@ -349,8 +359,6 @@ const steps: Record<string, Step> = {
     return s;
   },
 };
-
-export const REFRESH_STEPS = Object.keys(steps);
 
 export async function runRefreshStep(
   deps: RefreshDeps,

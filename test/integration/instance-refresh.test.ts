@@ -9,6 +9,7 @@ import { AwsClients } from '../../lib/aws/clients';
 import { InstanceRefreshes, checkpointPercentages } from '../../lib/aws/instance-refresh';
 import type { InstanceRefreshPreferences, InstanceRefreshStatus } from '../../lib/model/launch';
 import { stubInstanceRefresh } from '../support/instance-refresh-stub';
+import { emptyGroup } from '../support/refresh-fleet';
 import { REGION, useMoto } from '../support/moto';
 
 const PREFS: InstanceRefreshPreferences = {
@@ -26,19 +27,9 @@ const unique = (prefix: string) => `${prefix}-${++n}`;
 
 /** A group of moto's on the launch template, naming `version` (none: the template's default). */
 async function templateGroup(version?: string): Promise<string> {
-  const { client, sdk } = await seeder.autoScaling();
-  const name = unique('lt-group');
-  await client.send(
-    new sdk.CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      MinSize: 0,
-      MaxSize: 2,
-      DesiredCapacity: 0,
-      LaunchTemplate: { LaunchTemplateId: templateId, ...(version ? { Version: version } : {}) },
-      AvailabilityZones: [`${REGION}a`],
-    }),
-  );
-  return name;
+  return emptyGroup(seeder, unique('lt-group'), {
+    LaunchTemplate: { LaunchTemplateId: templateId, ...(version ? { Version: version } : {}) },
+  });
 }
 
 async function configurationGroup(): Promise<string> {
@@ -51,17 +42,7 @@ async function configurationGroup(): Promise<string> {
       InstanceType: 't3.micro',
     }),
   );
-  await client.send(
-    new sdk.CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      MinSize: 0,
-      MaxSize: 2,
-      DesiredCapacity: 0,
-      LaunchConfigurationName: `${name}-lc`,
-      AvailabilityZones: [`${REGION}a`],
-    }),
-  );
-  return name;
+  return emptyGroup(seeder, name, { LaunchConfigurationName: `${name}-lc` });
 }
 
 /** Fresh clients with the stub on them, and the adapter over those clients. */

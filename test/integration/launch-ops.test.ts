@@ -13,8 +13,8 @@ import { LaunchOps, versionDescription } from '../../lib/aws/launch-ops';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { queryError } from '../support/instance-refresh-stub';
 import { REGION, useMoto } from '../support/moto';
+import { emptyGroup } from '../support/refresh-fleet';
 
-const ZONE = `${REGION}a`;
 const USER_DATA = Buffer.from('#!/bin/sh\nsystemctl start httpd\n').toString('base64');
 const PROFILE = 'arn:aws:iam::123456789012:instance-profile/web';
 
@@ -90,20 +90,7 @@ async function templateNumbers(templateId: string) {
   return { defaultVersion: t.DefaultVersionNumber, latestVersion: t.LatestVersionNumber };
 }
 
-async function group(name: string, launch: Record<string, unknown>): Promise<string> {
-  const { client, sdk } = await aws.autoScaling();
-  await client.send(
-    new sdk.CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      MinSize: 0,
-      MaxSize: 2,
-      DesiredCapacity: 0,
-      AvailabilityZones: [ZONE],
-      ...launch,
-    }),
-  );
-  return name;
-}
+const group = (name: string, launch: Record<string, unknown>) => emptyGroup(aws, name, launch);
 
 async function describeGroup(name: string) {
   const { client, sdk } = await aws.autoScaling();

@@ -20,7 +20,7 @@ import { resetLambdaRuntime } from '../../lib/lambda/runtime';
 import { snsEvent } from '../../lib/local/alarm-event';
 import { executionName } from '../../lib/workflows/starter';
 import { deploy, lambdaContext, type Deployed } from '../support/fleet';
-import { createMotoStateMachine } from '../support/state-machines';
+import { createMotoStateMachine, executionsOf } from '../support/state-machines';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { queryResult } from '../support/instance-refresh-stub';
 import { REGION, useMoto } from '../support/moto';
@@ -189,7 +189,6 @@ describe('a refresh-image command, deployed: on Step Functions', () => {
 
   it('starts one execution named after the SNS message, and nothing more on a duplicate', async () => {
     // moto stores executions without running them (LOCAL-AWS.md): what is checked is the start.
-    const sfn = await w.aws.stepFunctions();
     const machine = {
       stateMachineArn: await createMotoStateMachine(
         w.aws,
@@ -211,19 +210,12 @@ describe('a refresh-image command, deployed: on Step Functions', () => {
     expect(second.actions).toEqual([]);
     expect(second.ignored[0]).toContain('duplicate delivery ignored');
 
-    const listed = await call('ListExecutions', () =>
-      sfn.client.send(new sfn.sdk.ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn })),
-    );
-    expect(listed.executions).toHaveLength(1);
+    const executions = await executionsOf(w.aws, machine.stateMachineArn);
+    expect(executions).toHaveLength(1);
     const messageId = (event.Records as { Sns: { MessageId: string } }[])[0]!.Sns.MessageId;
     const key = `refresh-image-web@${messageId}`;
-    expect(listed.executions![0]!.name).toBe(executionName(key));
-    const execution = await call('DescribeExecution', () =>
-      sfn.client.send(
-        new sfn.sdk.DescribeExecutionCommand({ executionArn: listed.executions![0]!.executionArn }),
-      ),
-    );
-    expect(JSON.parse(execution.input!)).toMatchObject({
+    expect(executions[0]!.name).toBe(executionName(key));
+    expect(executions[0]!.input).toMatchObject({
       key,
       target: 'web',
       autoScalingGroup: 'web-asg',

@@ -6,7 +6,6 @@
 import type { Context } from 'aws-lambda';
 import { handler } from '../../functions/on-event';
 import { AwsClients } from '../../lib/aws/clients';
-import { call } from '../../lib/aws/call';
 import { resetLambdaRuntime } from '../../lib/lambda/runtime';
 import { fireAlarm } from '../../lib/local/alarm-event';
 import { createServer } from '../../lib/local/fleet';
@@ -14,7 +13,7 @@ import { sentMessages } from '../../lib/local/moto';
 import { executionName } from '../../lib/workflows/starter';
 import { deploy, lambdaContext } from '../support/fleet';
 import { describeInstance } from '../support/ec2';
-import { createMotoStateMachine } from '../support/state-machines';
+import { createMotoStateMachine, executionsOf } from '../support/state-machines';
 import { useMoto } from '../support/moto';
 
 const invoke = (event: unknown) => handler(event, lambdaContext as Context as Parameters<typeof handler>[1]);
@@ -36,7 +35,6 @@ targets:
       when: { above: 70, forMinutes: 5 }
       ladder: [t2.micro, t2.small]
 `);
-  const sfn = await aws.stepFunctions();
   const machine = {
     stateMachineArn: await createMotoStateMachine(aws, 'resize', 'resizeTask', 'ec2-autopilot-test-resize'),
   };
@@ -54,17 +52,10 @@ targets:
     expect(second.actions).toEqual([]);
     expect(second.ignored[0]).toContain('duplicate delivery ignored');
 
-    const listed = await call('ListExecutions', () =>
-      sfn.client.send(new sfn.sdk.ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn })),
-    );
-    expect(listed.executions).toHaveLength(1);
-    const execution = await call('DescribeExecution', () =>
-      sfn.client.send(
-        new sfn.sdk.DescribeExecutionCommand({ executionArn: listed.executions![0]!.executionArn }),
-      ),
-    );
-    const input = JSON.parse(execution.input!);
-    expect(execution.name).toBe(executionName(input.key));
+    const executions = await executionsOf(env.aws, machine.stateMachineArn);
+    expect(executions).toHaveLength(1);
+    const { name, input } = executions[0]!;
+    expect(name).toBe(executionName(input.key as string));
     expect(input).toMatchObject({
       target: 'blog',
       instanceId: server.instanceId,

@@ -119,3 +119,25 @@ export async function groupConfiguration(aws: AwsClients, group: string) {
   );
   return { name, imageId: c.LaunchConfigurations![0]!.ImageId! };
 }
+
+/** An empty group (no instance) launching from `launch` (a LaunchTemplate or LaunchConfigurationName). */
+export async function emptyGroup(
+  aws: AwsClients,
+  name: string,
+  launch: Record<string, unknown>,
+): Promise<string> {
+  const asg = await aws.autoScaling();
+  await call('CreateAutoScalingGroup', () =>
+    asg.client.send(
+      new asg.sdk.CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: name,
+        MinSize: 0,
+        MaxSize: 2,
+        DesiredCapacity: 0,
+        AvailabilityZones: [`${aws.region}a`],
+        ...launch,
+      }),
+    ),
+  );
+  return name;
+}

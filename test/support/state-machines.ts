@@ -32,3 +32,22 @@ export async function createMotoStateMachine(
   );
   return machine.stateMachineArn!;
 }
+
+/** The executions started on a state machine, each with its name and parsed input. */
+export async function executionsOf(
+  aws: AwsClients,
+  stateMachineArn: string,
+): Promise<{ name: string; input: Record<string, unknown> }[]> {
+  const sfn = await aws.stepFunctions();
+  const listed = await call('ListExecutions', () =>
+    sfn.client.send(new sfn.sdk.ListExecutionsCommand({ stateMachineArn })),
+  );
+  return Promise.all(
+    (listed.executions ?? []).map(async (e) => {
+      const described = await call('DescribeExecution', () =>
+        sfn.client.send(new sfn.sdk.DescribeExecutionCommand({ executionArn: e.executionArn })),
+      );
+      return { name: e.name ?? '', input: JSON.parse(described.input ?? '{}') as Record<string, unknown> };
+    }),
+  );
+}
