@@ -67,8 +67,9 @@ module.exports.instanceRoleArns = () => {
 };
 
 /**
- * ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`). The prefix has no "-" (validate
- * refuses one), so the pattern cannot match another deployment's alarms.
+ * ARN pattern of the alarms the orchestrator owns (`<alarmPrefix>-*`: the targets' `-high`/`-low`, and a
+ * failover target's `-system-check`/`-instance-check`). The prefix has no "-" (validate refuses one), so
+ * the pattern cannot match another deployment's alarms.
  */
 module.exports.alarmArns = () => [
   {
@@ -76,12 +77,13 @@ module.exports.alarmArns = () => [
   },
 ];
 
-// The cleanup functions' schedules and IAM statements depend on the policy's cleanup mode and categories;
-// the product computes them (lib/deploy/cleanup-role.ts), bundled here so that the grants and the code
-// that declares them cannot drift apart.
-let cleanupCached;
-function cleanup() {
-  if (cleanupCached) return cleanupCached;
+// The cleanup functions' schedules and IAM statements, the refresh function's statements and on-event's
+// EC2 state-change subscription depend on the policy; the product computes them
+// (lib/deploy/policy-deployment.ts), bundled here so that the grants and the code that declares them
+// cannot drift apart.
+let deploymentCached;
+function deployment() {
+  if (deploymentCached) return deploymentCached;
   const { buildSync } = require('esbuild');
   const built = buildSync({
     entryPoints: [join(root, 'lib', 'deploy', 'policy-deployment.ts')],
@@ -94,21 +96,38 @@ function cleanup() {
   });
   const loaded = { exports: {} };
   new Function('module', 'exports', 'require', built.outputFiles[0].text)(loaded, loaded.exports, require);
-  cleanupCached = loaded.exports.policyDeployment(policy());
-  return cleanupCached;
+  deploymentCached = loaded.exports.policyDeployment(policy());
+  return deploymentCached;
 }
 
+/**
+ * on-event's events: the alarm topic, and with a failover target in the policy the EC2 state changes
+ * that can mean its instance failed (lib/deploy/failover-events.ts). The framework resolves this list
+ * whole, so the topic's subscription is written here too.
+ */
+module.exports.onEventEvents = async ({ resolveVariable }) => {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  return [
+    { sns: { arn: { Ref: 'AlarmTopic' }, topicName: `${service}-${stage}-alarms` } },
+    // Named, so that the rule keeps its name (and logical id) whatever comes before it in the list.
+    ...deployment().onEvent.events.map((e) => ({
+      eventBridge: { name: `${service}-${stage}-instance-state`, ...e.eventBridge },
+    })),
+  ];
+};
+
 /** When the cleanup functions run (`cleanup.schedule`, default rate(1 day)). */
-module.exports.cleanupSchedule = () => cleanup().cleanup.schedule;
+module.exports.cleanupSchedule = () => deployment().cleanup.schedule;
 
 /** The marking function's IAM statements: read-only in report mode; the mark's tag and table from mark on. */
-module.exports.cleanupStatements = () => cleanup().cleanup.statements;
+module.exports.cleanupStatements = () => deployment().cleanup.statements;
 
 /** Whether the deleting function's schedule runs: in mode `delete` only. */
-module.exports.cleanupDeleteEnabled = () => cleanup().cleanupDelete.enabled;
+module.exports.cleanupDeleteEnabled = () => deployment().cleanupDelete.enabled;
 
 /** The refresh function's IAM statements (lib/deploy/refresh-role.ts). */
-module.exports.refreshStatements = () => cleanup().refreshTask.statements;
+module.exports.refreshStatements = () => deployment().refreshTask.statements;
 
 /** The deleting function's IAM statements: deletions of marked, unprotected resources, in mode delete. */
-module.exports.cleanupDeleteStatements = () => cleanup().cleanupDelete.statements;
+module.exports.cleanupDeleteStatements = () => deployment().cleanupDelete.statements;

@@ -20,6 +20,7 @@ import type {
 import type { InstanceRefreshPreferences } from '../model/launch';
 import type { RefreshStartResult, RefreshState } from '../model/refresh-state';
 import type { ResizeState, StartResult } from '../model/resize-state';
+import type { FailoverState } from '../model/failover-state';
 import type { AutoScalingGroupState, RecordedChange, TargetRecord } from '../model/snapshot';
 
 export interface GroupsPort {
@@ -69,6 +70,11 @@ export interface RefreshesPort {
 /** Starts a resize: on AWS Step Functions when deployed, in this process otherwise. */
 export interface ResizesPort {
   start(input: ResizeState): Promise<StartResult>;
+}
+
+/** Starts a failover: on AWS Step Functions when deployed, in this process otherwise. */
+export interface FailoversPort {
+  start(input: FailoverState): Promise<Pick<StartResult, 'status' | 'detail'>>;
 }
 
 export type { BatchResult, Deleted, Tagged };
@@ -125,6 +131,7 @@ export interface Ports {
   alarmDeletes?: AlarmDeletesPort;
   addresses?: AddressesPort;
   resizes?: ResizesPort;
+  failovers?: FailoversPort;
   refreshes?: RefreshesPort;
   instanceRefreshes?: InstanceRefreshesPort;
   cleanupReads?: CleanupReads;

@@ -19,6 +19,7 @@ import { releaseAddress } from './cleanup/release-address';
 import { terminateInstance } from './cleanup/terminate-instance';
 import { unmarkResource } from './cleanup/unmark-resource';
 import { deleteAlarm } from './delete-alarm';
+import { failOver } from './fail-over';
 import { moveAddress } from './move-address';
 import { refreshImage } from './refresh-image';
 import { resizeInstance } from './resize-instance';
@@ -29,6 +30,7 @@ import { updateAlarm } from './update-alarm';
 export const ACTIONS: { readonly [T in ActionType]: ActionModule<T> } = {
   'set-desired-capacity': setDesiredCapacity,
   'resize-instance': resizeInstance,
+  'fail-over': failOver,
   'refresh-image': refreshImage,
   'start-instance-refresh': startInstanceRefresh,
   'move-address': moveAddress,

@@ -9,7 +9,19 @@ const VERB = { create: 'create', update: 'repair', repoint: 're-point' } as cons
 
 export const updateAlarm = defineAction({
   type: 'update-alarm',
-  permissions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+  // PutMetricAlarm checks the caller's EC2 permissions for what the alarm watches and does: the status
+  // checks' alarms (failover) watch EC2 status metrics, and the system check's recovers the instance.
+  // CloudWatch creates its service-linked role (AWSServiceRoleForCloudWatchEvents) on the first alarm
+  // with an EC2 action in the account, as the caller.
+  permissions: [
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:TagResource',
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeInstances',
+    'ec2:DescribeInstanceRecoveryAttribute',
+    'ec2:RecoverInstances',
+    'iam:CreateServiceLinkedRole',
+  ],
 
   async apply({ action: a }, ports) {
     await need(ports, 'alarms', a.type).put(a.alarm, a.alarmArn);

@@ -16,11 +16,12 @@ import { executionEmail } from '../notify/email';
 import { describeTrigger } from '../notify/words';
 import { planCapacity } from '../plan/capacity';
 import { planResize } from '../plan/ladder';
-import { commandGuard, eventGuard } from '../plan/event-guards';
-import { eventKey, routeTrigger, type Route } from '../plan/route';
+import { commandGuard, eventGuard, failoverGuard } from '../plan/event-guards';
+import { eventKey, failoverKey, routeTrigger, type Route } from '../plan/route';
 import type { AutoScalingTarget } from '../policy/policy';
 import { errorMessage } from '../errors';
 import { exactlyOnce, executeActions, planned } from './execute';
+import { planFailoverOf } from './failover';
 import { planTargetRefresh } from './refresh-plan';
 import { fleetEnv, type Runtime } from './runtime';
 import { readGroupSnapshot, readInstanceSnapshot } from './snapshots';
@@ -103,8 +104,16 @@ async function planRefresh(rt: Runtime, route: Extract<Route, { kind: 'refresh-i
   };
 }
 
+/** A failover: the target whose instance failed, re-checked on fresh reads before anything is done. */
+async function planFailover(rt: Runtime, route: Extract<Route, { kind: 'failover' }>): Promise<Planned> {
+  const { actions, ignored } = await planFailoverOf(rt, route.detection, route.targets);
+  return { plan: { trigger: route.detection.trigger, actions, ignored }, basis: {} };
+}
+
 function planRouted(rt: Runtime, route: Acting): Promise<Planned> {
   switch (route.kind) {
+    case 'failover':
+      return planFailover(rt, route);
     case 'resize':
       return planInstance(rt, route);
     case 'capacity':
@@ -136,6 +145,16 @@ function routeOf(rt: Runtime, trigger: Trigger): Route {
   }
   const route = routeTrigger(trigger, rt.policy);
   if (route.kind === 'ignore' || route.kind === 'refresh-image') return route;
+  if (route.kind === 'failover') {
+    const d = route.detection;
+    if (d.kind === 'reconcile') return route;
+    const one = route.targets.length === 1 ? route.targets[0]!.name : undefined;
+    // As for any alarm, a re-check by reconcile is of the alarm's present state: its age does not count.
+    const recheck = d.kind === 'status-check' && d.trigger.source === 'reconcile';
+    const now = recheck ? new Date(d.trigger.stateChangeTime) : rt.now();
+    const ignored = failoverGuard(d.trigger, one, { now, region: rt.aws.region, ...alarmTopic });
+    return ignored ? { kind: 'ignore', ignored } : route;
+  }
   const recheck = trigger.kind === 'alarm' && trigger.source === 'reconcile';
   const now = recheck ? new Date(trigger.stateChangeTime) : rt.now();
   const ignored = eventGuard(route.trigger, route.rule, route.target.name, {
@@ -150,11 +169,15 @@ function routeOf(rt: Runtime, trigger: Trigger): Route {
 export async function planTrigger(rt: Runtime, trigger: Trigger): Promise<Plan> {
   const route = routeOf(rt, trigger);
   if (route.kind === 'ignore') return ignoredPlan(trigger, route.ignored);
-  const key = eventKey(trigger);
+  const key = keyOf(route, trigger);
   const seen = key ? await rt.store.readEvent(key) : undefined;
   if (seen) return ignoredPlan(trigger, duplicate(seen));
   return (await planRouted(rt, route)).plan;
 }
+
+/** The event's key; a failover's is its detection's (./plan/route.ts `failoverKey`). */
+const keyOf = (route: Acting, trigger: Trigger): string | undefined =>
+  route.kind === 'failover' ? failoverKey(route.detection) : eventKey(trigger);
 
 const duplicate = (seen: { status: string; at: string; summary?: string }): Ignored => ({
   severity: 'info',
@@ -171,13 +194,14 @@ const duplicate = (seen: { status: string; at: string; summary?: string }): Igno
 function operationKey(trigger: Trigger, event: string | undefined, record: TargetRecord | undefined): string {
   if (event) return event;
   if (trigger.kind === 'alarm') return `${trigger.alarmName}@recheck-v${record?.version ?? 0}`;
+  if (trigger.kind === 'failover-check') return `failover-${trigger.target}@${trigger.time}`;
   return `${trigger.kind}@${new Date().toISOString()}`;
 }
 
 /** Plans and applies one trigger, exactly once per event, and e-mails the decision. */
 export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execution> {
   const route = routeOf(rt, trigger);
-  const event = route.kind === 'ignore' ? undefined : eventKey(trigger);
+  const event = route.kind === 'ignore' ? undefined : keyOf(route, trigger);
   // A dry run is remembered apart: its duplicates are not e-mailed twice, and a real run later still acts.
   const key = event && rt.dryRun ? `dry-run:${event}` : event;
   const run = async (): Promise<Execution> => {

@@ -2,7 +2,8 @@
  * `autopilot reconcile` and the scheduled `reconcile` function:
  *
  * 1. make CloudWatch hold exactly the alarms the policy describes (create, repair drift, delete the
- *    orchestrator's alarms for rules that are gone);
+ *    orchestrator's alarms for rules that are gone), a failover target's status-check alarms included,
+ *    after adopting (tagging) each instance target's instance and each failover target's standby;
  * 2. re-check the policy's alarms that are still in ALARM. CloudWatch runs an alarm's actions only when
  *    its state changes, so an alarm that stays in ALARM after a scale-out sends nothing more; here it is
  *    handled again, and acts once its target's cooldown has passed (escalation). The target record's
@@ -12,7 +13,9 @@
  *    once per disappearance (./missing-targets.ts). Nothing is done to a missing target — its alarms are
  *    not re-checked — and none of its alarms is deleted, so their history is there when it comes back. A
  *    group's alarms are still created and repaired (they name the group, and work the moment it exists);
- *    an instance target's cannot be (they name the instance), and stay as they are.
+ *    an instance target's cannot be (they name the instance), and stay as they are;
+ * 4. hand a failover target whose Elastic IP is on an instance that does not run to the failover path
+ *    (./failover-watch.ts), which re-checks it as it would an event.
  */
 import type { AlarmTrigger } from '../events/trigger';
 import { breachingDatapoints, reasonDataSchema, type ReasonData } from '../events/datapoints';
@@ -21,11 +24,12 @@ import type { MissingTargetWarning } from '../model/missing-target';
 import type { Execution } from '../model/plan';
 import type { ObservedAlarm } from '../model/snapshot';
 import { executionEmail } from '../notify/email';
-import { TAGS } from '../model/tags';
-import { alarmName } from '../policy/policy';
+import { isProtected, TAGS } from '../model/tags';
+import { alarmName, type InstanceTarget } from '../policy/policy';
 import { desiredAlarms, planAlarms } from '../plan/alarms';
 import { findMissingTargets } from '../plan/missing-targets';
 import { executeActions, planned } from './execute';
+import { watchFailovers } from './failover-watch';
 import { applyTrigger } from './handle-trigger';
 import { warnMissingTargets, type FoundAgain } from './missing-targets';
 import { fleetEnv, type Runtime } from './runtime';
@@ -37,6 +41,8 @@ export interface ReconcileResult {
   missingTargets: MissingTargetWarning[];
   /** Targets found missing by an earlier run that exist again (their record is cleared). */
   foundAgain: FoundAgain[];
+  /** Failover targets whose address was on an instance that does not run, as the failover path decided. */
+  failovers: Execution[];
 }
 
 function parseReasonData(text: string | undefined): ReasonData | undefined {
@@ -77,6 +83,26 @@ export function recheckTrigger(alarm: ObservedAlarm, region: string): AlarmTrigg
 }
 
 /**
+ * Adopts a failover target's warm standbys, as its instance is adopted: the IAM roles act only on
+ * instances tagged managed, and `standby-for` says which target one waits for. The target's own
+ * instances are not its standby, and a protected instance is never tagged. Nothing in dry-run.
+ */
+async function adoptStandbys(
+  rt: Runtime,
+  target: InstanceTarget,
+  targetInstanceIds: ReadonlySet<string>,
+): Promise<void> {
+  const selector = target.failover?.standby;
+  if (!selector || rt.dryRun) return;
+  const untagged = (await rt.instances.find(selector))
+    .filter((i) => !targetInstanceIds.has(i.id) && !isProtected(i.tags))
+    .filter((i) => i.tags[TAGS.managed] !== 'true' || i.tags[TAGS.standbyFor] !== target.name)
+    .map((i) => i.id);
+  if (untagged.length > 0)
+    await rt.ops.tag(untagged, { [TAGS.managed]: 'true', [TAGS.standbyFor]: target.name });
+}
+
+/**
  * The instance each instance target names now (a blue-green resize replaces it), and how many matched:
  * its alarms cannot be placed until exactly one live instance does (none is a missing target).
  */
@@ -88,7 +114,7 @@ async function resolveInstances(
   const problems: Ignored[] = [];
   for (const target of rt.policy.targets) {
     if (target.kind !== 'instance') continue;
-    const found = await rt.instances.find(target.instance);
+    const found = await rt.instances.find(target.instance, target.name);
     matches[target.name] = found.length;
     if (found.length === 1) {
       const instance = found[0]!;
@@ -112,6 +138,7 @@ async function resolveInstances(
         reason: `${target.name}'s alarms cannot be placed: ${found.length} instances match (${found.map((f) => f.id).join(', ')}) its selector`,
       });
     }
+    if (target.failover) await adoptStandbys(rt, target, new Set(found.map((f) => f.id)));
   }
   return { ids, matches, problems };
 }
@@ -128,12 +155,13 @@ export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<Rec
   const missingAlarms = new Set(
     missing.flatMap((m) => (['high', 'low'] as const).map((d) => alarmName(rt.policy, m.target, d))),
   );
-  const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, ids).map((d) => d.alarm.name));
+  const region = rt.aws.region;
+  const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, region, ids).map((d) => d.alarm.name));
   // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
   const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
-  const actions = planAlarms(rt.policy, alarmTopicArn, observed, ids);
+  const actions = planAlarms(rt.policy, alarmTopicArn, region, observed, ids);
   const now = rt.now().toISOString();
-  const trigger = { kind: 'schedule' as const, time: now, region: rt.aws.region };
+  const trigger = { kind: 'schedule' as const, time: now, region };
   const alarms: Execution = {
     trigger,
     actions,
@@ -149,9 +177,19 @@ export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<Rec
   const rechecks: Execution[] = [];
   for (const alarm of observed) {
     if (!wanted.has(alarm.name) || alarm.state !== 'ALARM' || missingAlarms.has(alarm.name)) continue;
-    rechecks.push(await applyTrigger(rt, recheckTrigger(alarm, rt.aws.region)));
+    rechecks.push(await applyTrigger(rt, recheckTrigger(alarm, region)));
   }
+  const failovers = await watchFailovers(rt);
+  // A target failed over just now is served again: not missing, whatever was read before.
+  const failedOver = new Set(
+    failovers.flatMap((e) =>
+      e.outcomes.filter((o) => o.status === 'applied' || o.status === 'started').map((o) => o.action.target),
+    ),
+  );
   // Last: telling about a missing target must not hold back an escalation of a target that exists.
-  const { warnings, foundAgain } = await warnMissingTargets(rt, missing);
-  return { alarms, rechecks, missingTargets: warnings, foundAgain };
+  const { warnings, foundAgain } = await warnMissingTargets(
+    rt,
+    missing.filter((m) => !failedOver.has(m.target)),
+  );
+  return { alarms, rechecks, missingTargets: warnings, foundAgain, failovers };
 }

@@ -13,7 +13,7 @@ import { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
 import { httpProbe, type HealthProbe } from '../aws/health-probe';
 import type { ActionContext } from '../actions/action-module';
-import type { Ports, RefreshesPort, ResizesPort } from '../actions/ports';
+import type { FailoversPort, Ports, RefreshesPort, ResizesPort } from '../actions/ports';
 import type { Logger } from '../log';
 import type { ExecutionEnv } from './execute';
 
@@ -30,6 +30,8 @@ export interface Runtime {
   notifier?: Notifier;
   /** Starts resize workflows: on AWS Step Functions when deployed, in this process otherwise. */
   resizes?: ResizesPort;
+  /** Starts failover workflows, as resizes. */
+  failovers?: FailoversPort;
   refreshes?: RefreshesPort;
   /** The topic the orchestrator's alarms publish to (resizes re-point alarms with it). */
   alarmTopicArn?: string;
@@ -47,6 +49,7 @@ export interface RuntimeOptions {
   alarmTopicArn?: string;
   /** Made by the shell (Step Functions deployed, this process elsewhere), from the runtime's adapters. */
   resizes?: (rt: Runtime) => ResizesPort;
+  failovers?: (rt: Runtime) => FailoversPort;
   refreshes?: (rt: Runtime) => RefreshesPort;
   log: Logger;
   dryRun?: boolean;
@@ -75,6 +78,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     dryRun: (o.dryRun ?? false) || o.policy.dryRun,
   };
   if (o.resizes) rt.resizes = o.resizes(rt);
+  if (o.failovers) rt.failovers = o.failovers(rt);
   if (o.refreshes) rt.refreshes = o.refreshes(rt);
   return rt;
 }
@@ -91,6 +95,7 @@ export function portsOf(rt: Runtime): Ports {
       moveAddress: (allocationId, instanceId) => rt.ops.moveAddress(allocationId, instanceId),
     },
     ...(rt.resizes ? { resizes: rt.resizes } : {}),
+    ...(rt.failovers ? { failovers: rt.failovers } : {}),
     ...(rt.refreshes ? { refreshes: rt.refreshes } : {}),
   };
 }

@@ -42,7 +42,7 @@ export async function readInstanceSnapshot(
   direction: 'up' | 'down',
 ): Promise<InstanceSnapshot> {
   const [matches, record, lock] = await Promise.all([
-    rt.instances.find(target.instance),
+    rt.instances.find(target.instance, target.name),
     rt.store.readTarget(target.name),
     rt.store.readLock(target.name),
   ]);

@@ -2,6 +2,7 @@
  * Changes to instances, images and Elastic IPs for a resize. Each is safe to repeat: the workflow may run
  * a step twice after a crash, so every call either checks first or is idempotent in AWS.
  */
+import { TAGS } from '../model/tags';
 import type { BlockDeviceMapping } from '@aws-sdk/client-ec2';
 import { ActionFailedError } from '../errors';
 import type { InstanceFacts } from '../model/instance';
@@ -93,6 +94,37 @@ export class InstanceOps {
       : undefined;
   }
 
+  /**
+   * The newest available image this account made of a lineage (`autopilot:lineage`, managed): what a
+   * failover launches a replacement from. Pending, failed and deprecated-by-retention ones included
+   * only if available.
+   */
+  async newestImage(lineage: string): Promise<{ id: string; name?: string; createdAt?: string } | undefined> {
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeImages', () =>
+      client.send(
+        new sdk.DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [
+            { Name: `tag:${TAGS.lineage}`, Values: [lineage] },
+            { Name: `tag:${TAGS.managed}`, Values: ['true'] },
+            { Name: 'state', Values: ['available'] },
+          ],
+        }),
+      ),
+    );
+    const newest = (out.Images ?? [])
+      .filter((i) => i.ImageId && i.State === 'available')
+      .sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
+    return newest
+      ? {
+          id: newest.ImageId!,
+          ...(newest.Name ? { name: newest.Name } : {}),
+          ...(newest.CreationDate ? { createdAt: newest.CreationDate } : {}),
+        }
+      : undefined;
+  }
+
   /** This account's image of that name, if any (names are unique per account and region in AWS). */
   async imageNamed(name: string): Promise<string | undefined> {
     const { client, sdk } = await this.aws.ec2();
@@ -177,7 +209,7 @@ export class InstanceOps {
    * repeated launch return the same instance in AWS; the operation tag lets a re-run find it anywhere.
    */
   async launchReplacement(
-    old: InstanceFacts,
+    old: Pick<InstanceFacts, 'tags' | 'subnetId' | 'securityGroupIds' | 'keyName' | 'iamInstanceProfileArn'>,
     imageId: string,
     type: string,
     options: {

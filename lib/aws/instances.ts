@@ -1,7 +1,7 @@
 /**
  * Reads instances, their Elastic IPs and instance-type facts: what a resize is planned and checked from.
  */
-import type { Instance, InstanceTypeInfo } from '@aws-sdk/client-ec2';
+import type { Address, Instance, InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import type { ElasticIp, InstanceFacts, InstanceTypeFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
 import { call, viaCall } from './call';
@@ -14,6 +14,13 @@ const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 
 const tagMap = (tags?: { Key?: string; Value?: string }[]) =>
   Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+
+const elasticIp = (a: Address): ElasticIp => ({
+  allocationId: a.AllocationId!,
+  publicIp: a.PublicIp ?? '',
+  ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
+  ...(tagMap(a.Tags)[TAGS.managed] === 'true' ? { managed: true } : {}),
+});
 
 export function instanceFacts(
   i: Instance,
@@ -86,21 +93,30 @@ export class InstancesAdapter {
 
   /**
    * The live instances a target names. By tags, an instance this orchestrator already replaced (tagged
-   * `autopilot:replaced-by`) is not the target any more, even though it kept its tags.
+   * `autopilot:replaced-by`) or failed over (`autopilot:failed-over-to`) is not the target any more, even
+   * though it kept its tags; with `target`, an instance tagged `autopilot:target=<target>` is (a standby
+   * that took over), whatever its other tags.
    */
-  async find(selector: InstanceSelector): Promise<InstanceFacts[]> {
+  async find(selector: InstanceSelector, target?: string): Promise<InstanceFacts[]> {
     const state = { Name: 'instance-state-name', Values: LIVE_STATES };
-    const found =
+    const byTags = (tags: Record<string, string>) =>
+      this.describe({
+        Filters: [...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })), state],
+      });
+    const [selected, tagged] = await Promise.all([
       'id' in selector
-        ? await this.describe({ Filters: [{ Name: 'instance-id', Values: [selector.id] }, state] })
-        : await this.describe({
-            Filters: [
-              ...Object.entries(selector.tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
-              state,
-            ],
-          });
+        ? this.describe({ Filters: [{ Name: 'instance-id', Values: [selector.id] }, state] })
+        : byTags(selector.tags),
+      target ? byTags({ [TAGS.target]: target }) : Promise.resolve([] as Instance[]),
+    ]);
+    const seen = new Set<string>();
+    const found = [...selected, ...tagged].filter((i) => !seen.has(i.InstanceId!) && seen.add(i.InstanceId!));
     const live = found.filter((i) => LIVE_STATES.includes(i.State?.Name ?? ''));
-    const current = 'id' in selector ? live : live.filter((i) => !tagMap(i.Tags)[TAGS.replacedBy]);
+    const retired = (i: Instance) => {
+      const tags = tagMap(i.Tags);
+      return tags[TAGS.replacedBy] !== undefined || tags[TAGS.failedOverTo] !== undefined;
+    };
+    const current = 'id' in selector && !target ? live : live.filter((i) => !retired(i));
     return Promise.all(current.map((i) => this.withExtras(i)));
   }
 
@@ -132,14 +148,7 @@ export class InstancesAdapter {
       ),
     );
     const a = out.Addresses?.find((x) => x.AllocationId);
-    return a
-      ? {
-          allocationId: a.AllocationId!,
-          publicIp: a.PublicIp ?? '',
-          ...(a.AssociationId ? { associationId: a.AssociationId } : {}),
-          ...(tagMap(a.Tags)[TAGS.managed] === 'true' ? { managed: true } : {}),
-        }
-      : undefined;
+    return a ? elasticIp(a) : undefined;
   }
 
   /** Which instance an Elastic IP is on now (undefined: unattached). */
@@ -218,6 +227,38 @@ export class InstancesAdapter {
       state: s?.InstanceState?.Name ?? 'unknown',
       checksOk: s?.InstanceStatus?.Status === 'ok' && s?.SystemStatus?.Status === 'ok',
     };
+  }
+
+  /** State and each status check's status, as DescribeInstanceStatus says (`ok`, `impaired`, `initializing`…). */
+  async health(id: string): Promise<{ state: string; system?: string; instance?: string }> {
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeInstanceStatus', () =>
+      client.send(new sdk.DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: true })),
+    ).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'InvalidInstanceID.NotFound') return { InstanceStatuses: [] };
+      throw error;
+    });
+    const s = out.InstanceStatuses?.[0];
+    return {
+      state: s?.InstanceState?.Name ?? 'gone',
+      ...(s?.SystemStatus?.Status ? { system: s.SystemStatus.Status } : {}),
+      ...(s?.InstanceStatus?.Status ? { instance: s.InstanceStatus.Status } : {}),
+    };
+  }
+
+  /**
+   * The Elastic IP tagged for a target (`autopilot:target`, written when reconcile adopts it), with the
+   * instance it is on: found even after AWS disassociated it from a terminated instance.
+   */
+  async addressOfTarget(target: string): Promise<(ElasticIp & { instanceId?: string }) | undefined> {
+    const { client, sdk } = await this.aws.ec2();
+    const out = await call('DescribeAddresses', () =>
+      client.send(
+        new sdk.DescribeAddressesCommand({ Filters: [{ Name: `tag:${TAGS.target}`, Values: [target] }] }),
+      ),
+    );
+    const a = out.Addresses?.find((x) => x.AllocationId);
+    return a ? { ...elasticIp(a), ...(a.InstanceId ? { instanceId: a.InstanceId } : {}) } : undefined;
   }
 
   /** Base64 user data, for the replacement of a blue-green resize. */

@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from '../app/runtime';
 import { loadPolicy, policyPath } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { lazyRefreshStarter } from '../workflows/refresh-lazy';
+import { failoverStarterFromEnv } from '../workflows/failover-starter';
 import { resizeStarterFromEnv } from '../workflows/starter';
 import type { CliArgs } from './args';
 
@@ -99,6 +100,7 @@ export class CliContext {
       notifyTopicArn: deployment.notifyTopicArn,
       alarmTopicArn: deployment.alarmTopicArn,
       resizes: (runtime) => resizeStarterFromEnv(runtime, this.env),
+      failovers: (runtime) => failoverStarterFromEnv(runtime, this.env),
       refreshes: (runtime) => lazyRefreshStarter(runtime, this.env),
       log: this.log,
       dryRun: this.args.dryRun,

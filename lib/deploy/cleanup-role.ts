@@ -18,7 +18,7 @@
 import { CLEANUP_FUNCTIONS, cleanupPermissions, type CleanupRole } from './permissions';
 import { TAGS } from '../model/tags';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
-import { alarmName, ruleFor, type Policy } from '../policy/policy';
+import { alarmName, ruleFor, STATUS_CHECKS, statusAlarmName, type Policy } from '../policy/policy';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -54,16 +54,16 @@ const DELETES = /:(Delete|Deregister|Release|Terminate|Unsubscribe)/;
 
 const sub = (arn: string) => ({ 'Fn::Sub': arn });
 
-/** The alarms the policy drives: never deleted by cleanup (reconcile keeps them). */
+/** The alarms the policy drives, failover's status checks included: never deleted by cleanup (reconcile keeps them). */
 function policyAlarmArns(policy: Pick<Policy, 'alarmPrefix' | 'targets'>) {
-  return policy.targets.flatMap((t) =>
-    (['high', 'low'] as const)
-      .filter((d) => ruleFor(t, d))
-      .map((d) =>
-        sub(
-          `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${alarmName(policy, t.name, d)}`,
-        ),
-      ),
+  const names = policy.targets.flatMap((t) => [
+    ...(['high', 'low'] as const).filter((d) => ruleFor(t, d)).map((d) => alarmName(policy, t.name, d)),
+    ...(t.kind === 'instance' && t.failover
+      ? STATUS_CHECKS.map((check) => statusAlarmName(policy, t.name, check))
+      : []),
+  ]);
+  return names.map((name) =>
+    sub(`arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${name}`),
   );
 }
 

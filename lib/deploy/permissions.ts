@@ -44,7 +44,15 @@ export const CAPABILITY_PERMISSIONS = {
     'ec2:DescribeInstanceTypeOfferings',
     'autoscaling:DescribeAutoScalingInstances',
   ],
-  /** Reconcile tags the instances it adopts (`autopilot:managed`, `autopilot:target`). */
+  /**
+   * Whether an instance still fails before it is failed over: its state and both status checks, read
+   * again by the failover's planner (the event or the alarm may be stale).
+   */
+  checkInstanceHealth: ['ec2:DescribeInstanceStatus'],
+  /**
+   * Reconcile tags the instances it adopts (`autopilot:managed`, `autopilot:target`; a failover
+   * target's standby `autopilot:standby-for`).
+   */
   adoptInstances: ['ec2:CreateTags'],
   /** The resize workflow's steps: stop/start/modify in place; image, launch, retire for blue-green. */
   resizeInstances: [
@@ -60,6 +68,23 @@ export const CAPABILITY_PERMISSIONS = {
     'ec2:DeleteTags',
     'ec2:TerminateInstances',
     // Launching the replacement with the old instance's instance profile passes its role.
+    'iam:PassRole',
+  ],
+  /**
+   * The failover workflow's steps (run by resizeTask): the failed instance's status, an image of it
+   * when its lineage has none, a replacement launched from the newest image (with its instance
+   * profile's role), the failed instance stopped and tagged `autopilot:failed-over-to`, a promoted
+   * standby tagged `autopilot:target`, and a replacement that never served terminated on a rollback.
+   * The address moves with `move-address`, the alarms with `update-alarm`.
+   */
+  failOverInstances: [
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeImages',
+    'ec2:CreateImage',
+    'ec2:RunInstances',
+    'ec2:CreateTags',
+    'ec2:StopInstances',
+    'ec2:TerminateInstances',
     'iam:PassRole',
   ],
   /**
@@ -115,20 +140,30 @@ export interface FunctionNeeds {
 
 /** Each deployed function (by its name in serverless.yml) and what it does. */
 export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
-  // Alarms scale and resize; a command on the alarm topic starts an image refresh.
+  // Alarms scale, resize and fail over (status checks); an EC2 state change fails over; a command on
+  // the alarm topic starts an image refresh.
   onEvent: {
-    actions: ['set-desired-capacity', 'resize-instance', 'refresh-image'],
-    capabilities: ['readGroups', 'readInstances', 'readRefresh', 'state', 'notify'],
+    actions: ['set-desired-capacity', 'resize-instance', 'fail-over', 'refresh-image'],
+    capabilities: ['readGroups', 'readInstances', 'checkInstanceHealth', 'readRefresh', 'state', 'notify'],
   },
-  // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event.
+  // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event; a
+  // failover target's address on a gone or stopped instance starts a failover.
   reconcile: {
-    actions: ['set-desired-capacity', 'resize-instance', 'update-alarm', 'delete-alarm'],
-    capabilities: ['readGroups', 'readInstances', 'adoptInstances', 'readAlarms', 'state', 'notify'],
+    actions: ['set-desired-capacity', 'resize-instance', 'fail-over', 'update-alarm', 'delete-alarm'],
+    capabilities: [
+      'readGroups',
+      'readInstances',
+      'checkInstanceHealth',
+      'adoptInstances',
+      'readAlarms',
+      'state',
+      'notify',
+    ],
   },
-  // Every step of the resize state machine.
+  // Every step of the resize and failover state machines.
   resizeTask: {
     actions: ['move-address', 'update-alarm'],
-    capabilities: ['readInstances', 'resizeInstances', 'state', 'notify'],
+    capabilities: ['readInstances', 'resizeInstances', 'failOverInstances', 'state', 'notify'],
   },
   // Every step of the refresh-image state machine.
   refreshTask: {

@@ -24,6 +24,12 @@ export const INSTANCE_STATES = [
   'terminated',
 ] as const;
 
+/**
+ * The states after which an instance no longer serves (`stopping` ends in `stopped`): the states a
+ * failover acts on, and the only ones the deployed EventBridge rule sends.
+ */
+export const FAILED_INSTANCE_STATES = ['stopped', 'terminated', 'shutting-down'] as const;
+
 const ec2StateChangeSchema = z.extend(eventBridgeEnvelope, {
   source: z.literal('aws.ec2'),
   detail: z.object({

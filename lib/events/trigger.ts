@@ -80,6 +80,21 @@ export interface InstanceStateChangeTrigger {
   time: string;
 }
 
+/**
+ * Reconcile found a failover target not served: its address is on an instance that is gone or not
+ * running, or on nothing (AWS disassociates the address of a terminated instance).
+ */
+export interface FailoverCheckTrigger {
+  kind: 'failover-check';
+  target: string;
+  /** The instance that served the target, when reconcile can tell. */
+  instanceId?: string;
+  /** What reconcile saw, in words: `terminated`, `stopped`, `the address is on nothing`. */
+  seen: string;
+  time: string;
+  region?: string;
+}
+
 export interface ScheduleTrigger {
   kind: 'schedule';
   time: string;
@@ -119,4 +134,5 @@ export type Trigger =
   | AutoScalingNotificationTrigger
   | InstanceStateChangeTrigger
   | ScheduleTrigger
-  | CommandTrigger;
+  | CommandTrigger
+  | FailoverCheckTrigger;

@@ -12,6 +12,7 @@ import { createRuntime, type Runtime } from '../app/runtime';
 import type { Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';
 import { lazyRefreshStarter } from '../workflows/refresh-lazy';
+import { failoverStarterFromEnv } from '../workflows/failover-starter';
 import { resizeStarterFromEnv } from '../workflows/starter';
 
 export interface LambdaRuntime {
@@ -48,6 +49,7 @@ export async function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     notifyTopicArn: deployment.notifyTopicArn,
     alarmTopicArn: deployment.alarmTopicArn,
     resizes: (runtime) => resizeStarterFromEnv(runtime, env),
+    failovers: (runtime) => failoverStarterFromEnv(runtime, env),
     // On Step Functions when AUTOPILOT_REFRESH_STATE_MACHINE_ARN is set (on-event, deployed); its modules
     // load on the first refresh, so the functions that never start one do not load them.
     refreshes: (runtime) => lazyRefreshStarter(runtime, env),

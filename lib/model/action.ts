@@ -4,6 +4,7 @@
  * `type` strings are a public contract (DESIGN §3).
  */
 import type { CleanupCategory } from './cleanup';
+import type { LaunchSpec } from './failover-state';
 import type { InstanceRefreshPreferences } from './launch';
 
 interface ActionBase {
@@ -56,9 +57,35 @@ export interface ResizeInstanceAction extends ActionBase {
   publicIp?: string;
 }
 
+/**
+ * Fail a single-instance target over (issue 10): its instance stopped, terminated or failed its status
+ * checks, so a durable workflow moves its Elastic IP to a healthy warm standby, or to a replacement
+ * launched from the newest image of its lineage; the failed instance is left stopped, for a person.
+ */
+export interface FailOverAction extends ActionBase {
+  type: 'fail-over';
+  failedInstanceId: string;
+  /**
+   * The failed instance as it was seen (what a replacement is launched with). Its user data is read by
+   * the workflow, never carried in a plan.
+   */
+  failed: LaunchSpec;
+  /** How the failure was seen, in words (the alarm, the state change, the reconcile run). */
+  detection: string;
+  /** ISO time the failure was seen (the alarm's state change, the event's time): the e-mail counts from it. */
+  detectedAt: string;
+  allocationId: string;
+  publicIp: string;
+  /** Where the address goes: the standby (running and healthy when planned), or a new instance. */
+  via: 'standby' | 'replacement';
+  standbyInstanceId?: string;
+  /** The newest available image of the lineage; absent for a replacement: one is made from the stopped instance. */
+  imageId?: string;
+}
+
 /** Steps a workflow performs, listed in the plan so people see them; the workflow carries them out. */
 interface WorkflowStep {
-  partOf: 'resize-instance' | 'refresh-image';
+  partOf: 'resize-instance' | 'refresh-image' | 'fail-over';
 }
 
 /** Retention after an image refresh, listed in the refresh's plan: the workflow retires them at its end. */
@@ -195,6 +222,7 @@ export type CleanupAction =
 export type Action =
   | SetDesiredCapacityAction
   | ResizeInstanceAction
+  | FailOverAction
   | RefreshImageAction
   | StartInstanceRefreshAction
   | MoveAddressAction

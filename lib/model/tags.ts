@@ -10,9 +10,13 @@ export const TAGS = {
   lineage: 'autopilot:lineage',
   replacedBy: 'autopilot:replaced-by',
   replaces: 'autopilot:replaces',
+  /** On an instance that failed: the instance its Elastic IP moved to. It is left stopped for a person. */
+  failedOverTo: 'autopilot:failed-over-to',
+  /** On a warm standby, adopted by reconcile: the target it stands by for. */
+  standbyFor: 'autopilot:standby-for',
   /** Policy target an alarm belongs to. */
   target: 'autopilot:target',
-  /** `high` or `low`: which rule of the target an alarm drives. */
+  /** `high` or `low`: which rule of the target an alarm drives; `system-check` or `instance-check` for failover's. */
   direction: 'autopilot:direction',
 } as const;
 

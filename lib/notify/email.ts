@@ -51,6 +51,10 @@ function describeTrigger(trigger: Trigger): string[] {
         `The ${trigger.command} command for ${trigger.target} was published to the alarm topic${trigger.time ? ` at ${formatTime(new Date(trigger.time))}` : ''} (SNS message ${trigger.messageId}).`,
         ...(trigger.reason ? [`Reason given: ${trigger.reason}`] : []),
       ];
+    case 'failover-check':
+      return [
+        `Reconcile at ${trigger.time}: ${trigger.target}${trigger.instanceId ? `'s instance ${trigger.instanceId}` : ''} ${trigger.seen}.`,
+      ];
   }
 }
 

@@ -16,6 +16,8 @@ export function describeTrigger(t: Trigger): string {
       return `scheduled run at ${t.time}`;
     case 'command':
       return `${t.command} command for ${t.target} (SNS message ${t.messageId}${t.time ? ` at ${t.time}` : ''})${t.reason ? `: ${t.reason}` : ''}`;
+    case 'failover-check':
+      return `reconcile at ${t.time}: ${t.target}${t.instanceId ? `'s instance ${t.instanceId}` : ''} ${t.seen}`;
   }
 }
 

@@ -16,7 +16,7 @@
  * A command (`commandGuard`) is checked for its topic and its time the same way, and for nothing else:
  * anyone who may publish to the alarm topic may ask for what the policy allows on demand.
  */
-import type { AlarmTrigger, CommandTrigger } from '../events/trigger';
+import type { AlarmTrigger, CommandTrigger, InstanceStateChangeTrigger } from '../events/trigger';
 import type { Ignored } from '../model/action';
 import type { Rule } from '../policy/policy';
 
@@ -40,6 +40,7 @@ interface TimeWords {
 }
 const STATE_CHANGE: TimeWords = { noun: 'state-change time', verb: 'changed state' };
 const PUBLISHED: TimeWords = { noun: 'publication time', verb: 'was published' };
+const HAPPENED: TimeWords = { noun: 'event time', verb: 'happened' };
 
 export function eventGuard(
   trigger: AlarmTrigger,
@@ -124,4 +125,33 @@ export function commandGuard(
     topicGuard(name, trigger.topicArn, undefined, context.alarmTopicArn) ??
     (trigger.time ? timeGuard(name, PUBLISHED, trigger.time, undefined, context.now) : undefined)
   );
+}
+
+/**
+ * A failover's event: a status-check alarm is checked for its topic, its time and its region as any
+ * alarm (it has no rule whose operator or datapoints could be wrong); an EC2 state change for its time
+ * and its region. What the event claims is re-checked on the instance before anything is done.
+ */
+export function failoverGuard(
+  trigger: AlarmTrigger | InstanceStateChangeTrigger,
+  target: string | undefined,
+  context: { now: Date; region?: string; alarmTopicArn?: string },
+): Ignored | undefined {
+  const alarm = trigger.kind === 'alarm';
+  const name = alarm
+    ? `alarm ${trigger.alarmName}`
+    : `the state change of ${trigger.instanceId} to ${trigger.state}`;
+  if (alarm) {
+    const fromElsewhere = topicGuard(name, trigger.topicArn, target, context.alarmTopicArn);
+    if (fromElsewhere) return fromElsewhere;
+  }
+  const time = alarm ? trigger.stateChangeTime : trigger.time;
+  const untimely = timeGuard(name, alarm ? STATE_CHANGE : HAPPENED, time, target, context.now);
+  if (untimely) return untimely;
+  if (trigger.region && context.region && trigger.region !== context.region)
+    return warn(
+      `${name} is in ${trigger.region}, but this fleet runs in ${context.region}: not acted on here`,
+      target,
+    );
+  return undefined;
 }

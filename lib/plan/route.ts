@@ -2,22 +2,43 @@
  * Which part of the policy a trigger concerns, decided from the trigger and the policy alone (no AWS
  * call), so that the many events that need nothing (an unmanaged alarm, a return to OK) cost nothing.
  */
-import type { AlarmTrigger, CommandTrigger, Trigger } from '../events/trigger';
+import type {
+  AlarmTrigger,
+  CommandTrigger,
+  FailoverCheckTrigger,
+  InstanceStateChangeTrigger,
+  Trigger,
+} from '../events/trigger';
+import { FAILED_INSTANCE_STATES } from '../events/ec2-state-change';
 import type { Ignored } from '../model/action';
 import {
   findAlarmOwner,
+  findStatusAlarmOwner,
   type AutoScalingTarget,
+  type FailoverPolicy,
   type InstanceTarget,
   type Policy,
   type Rule,
   type ScalingRule,
+  type StatusCheck,
 } from '../policy/policy';
+
+/** An instance target with a failover block. */
+export type FailoverTarget = InstanceTarget & { failover: FailoverPolicy };
+
+/** What set a failover off: a status-check alarm, an EC2 state change, or reconcile's look. */
+export type FailoverDetection =
+  | { kind: 'status-check'; trigger: AlarmTrigger; check: StatusCheck }
+  | { kind: 'state-change'; trigger: InstanceStateChangeTrigger }
+  | { kind: 'reconcile'; trigger: FailoverCheckTrigger };
 
 /** Each kind that acts carries its trigger, typed for it. */
 export type Route =
   | { kind: 'capacity'; trigger: AlarmTrigger; target: AutoScalingTarget; rule: ScalingRule }
   | { kind: 'resize'; trigger: AlarmTrigger; target: InstanceTarget; rule: Rule }
   | { kind: 'refresh-image'; trigger: CommandTrigger; target: AutoScalingTarget }
+  /** `targets`: the one the alarm or reconcile names; for a state change, every failover target (which one the instance serves is known only from AWS). */
+  | { kind: 'failover'; detection: FailoverDetection; targets: FailoverTarget[] }
   | { kind: 'ignore'; ignored: Ignored };
 
 const ignore = (reason: string, severity: Ignored['severity'] = 'info', target?: string): Route => ({
@@ -28,6 +49,20 @@ const ignore = (reason: string, severity: Ignored['severity'] = 'info', target?:
 export function routeTrigger(trigger: Trigger, policy: Policy): Route {
   switch (trigger.kind) {
     case 'alarm': {
+      const status = findStatusAlarmOwner(policy, trigger.alarmName);
+      if (status) {
+        if (trigger.state !== 'ALARM')
+          return ignore(
+            `alarm ${trigger.alarmName} went to ${trigger.state}: only a change to ALARM fails over`,
+            'info',
+            status.target.name,
+          );
+        return {
+          kind: 'failover',
+          detection: { kind: 'status-check', trigger, check: status.check },
+          targets: [status.target],
+        };
+      }
       const owner = findAlarmOwner(policy, trigger.alarmName);
       if (!owner) {
         return ignore(
@@ -65,15 +100,27 @@ export function routeTrigger(trigger: Trigger, policy: Policy): Route {
         target.name,
       );
     }
-    case 'instance-state-change':
-      // Resizes follow their instances through their own workflow; a state change needs nothing more.
-      return ignore(`instance ${trigger.instanceId} is ${trigger.state}: nothing to do`);
+    case 'instance-state-change': {
+      const targets = failoverTargets(policy);
+      // Resizes follow their instances through their own workflow; only failover acts on state changes.
+      if (!(FAILED_INSTANCE_STATES as readonly string[]).includes(trigger.state) || targets.length === 0)
+        return ignore(`instance ${trigger.instanceId} is ${trigger.state}: nothing to do`);
+      return { kind: 'failover', detection: { kind: 'state-change', trigger }, targets };
+    }
+    case 'failover-check': {
+      const target = failoverTargets(policy).find((t) => t.name === trigger.target);
+      if (!target) return ignore(`${trigger.target} has no failover in the policy: nothing to do`);
+      return { kind: 'failover', detection: { kind: 'reconcile', trigger }, targets: [target] };
+    }
     case 'schedule':
       return ignore('scheduled events are handled by the reconcile and cleanup functions, not by on-event');
     case 'command':
       return routeCommand(trigger, policy);
   }
 }
+
+export const failoverTargets = (policy: Policy): FailoverTarget[] =>
+  policy.targets.filter((t): t is FailoverTarget => t.kind === 'instance' && t.failover !== undefined);
 
 /**
  * A command names a target by hand: one the policy does not have, or whose part the command concerns is
@@ -102,7 +149,29 @@ function routeCommand(trigger: CommandTrigger, policy: Policy): Route {
  */
 export function eventKey(trigger: Trigger): string | undefined {
   if (trigger.kind === 'command') return `${trigger.command}-${trigger.target}@${trigger.messageId}`;
+  // EC2 sends one event per state change; a duplicate delivery carries the same instance, state and time.
+  if (trigger.kind === 'instance-state-change')
+    return `${trigger.instanceId}-${trigger.state}@${trigger.time}`;
   return trigger.kind === 'alarm' && trigger.source !== 'reconcile'
     ? `${trigger.alarmName}@${trigger.stateChangeTime}`
     : undefined;
+}
+
+/**
+ * The idempotency key of a failover's trigger. A status-check alarm re-checked by reconcile has the key
+ * of its own state change (the event it stands in for, were it lost): once handled, the re-check is a
+ * duplicate, so a target that could not be failed over is not e-mailed about every five minutes. For
+ * reconcile's own look, the situation it saw (the instance and its state) is the event, once.
+ */
+export function failoverKey(detection: FailoverDetection): string | undefined {
+  switch (detection.kind) {
+    case 'status-check':
+      return `${detection.trigger.alarmName}@${detection.trigger.stateChangeTime}`;
+    case 'state-change':
+      return eventKey(detection.trigger);
+    case 'reconcile': {
+      const t = detection.trigger;
+      return `failover-${t.target}@${t.instanceId ?? 'no-instance'}:${t.seen.replace(/\s+/g, '-')}`;
+    }
+  }
 }

@@ -63,3 +63,37 @@ export const ScaleUpSchema = z.strictObject({
 export const ScaleDownSchema = z.strictObject({
   when: z.optional(ConditionSchema),
 });
+
+/**
+ * Keeping a single-instance service on its Elastic IP when the instance fails its EC2 status checks: the
+ * address moves to a healthy warm standby, or to a replacement launched from the target's newest image.
+ * @example { standby: { tags: { Name: wordpress-standby } }, replaceFrom: latest-image, after: { statusCheckFailedMinutes: 2 } }
+ */
+export const FailoverSchema = z.strictObject({
+  /**
+   * A warm standby, by tags or id, that the address moves to when it runs and passes the health check.
+   * Its selector must not also select the serving instance.
+   */
+  standby: z.optional(InstanceSelectorSchema),
+  /**
+   * Without a healthy standby: launch a replacement from the newest image of the target (`latest-image`),
+   * or change nothing and tell (`none`). @default latest-image
+   */
+  replaceFrom: z._default(
+    z.enum(['latest-image', 'none'], { error: 'expected latest-image or none' }),
+    'latest-image',
+  ),
+  /** When the instance counts as failed. @default { statusCheckFailedMinutes: 2 } */
+  after: z._default(
+    z.strictObject({
+      /** Consecutive minutes a status check (the host's or the instance's) fails first. @default 2 */
+      statusCheckFailedMinutes: z._default(int('a whole number of minutes from 1 to 60', 1, 60), 2),
+    }),
+    { statusCheckFailedMinutes: 2 },
+  ),
+  /**
+   * What the standby or replacement must answer before the address moves, for a target without
+   * `scaleUp` (with one, `scaleUp.healthCheck` serves both). @default none: status checks only
+   */
+  healthCheck: z.optional(HealthCheckSchema),
+});

@@ -60,7 +60,23 @@ export interface HealthCheckPolicy {
   host: 'private-ip' | 'public-ip' | string;
 }
 
-/** A single instance, resized one rung of its ladder at a time (the seed's "scale up"). */
+/**
+ * Keeping a single-instance service reachable on its Elastic IP when its instance fails (issue 10): the
+ * address moves to a healthy warm standby, or to a replacement launched from the target's newest image.
+ */
+export interface FailoverPolicy {
+  /** A warm standby, by tags or id: the address moves to it when it runs and passes the health check. */
+  standby?: { id: string } | { tags: Record<string, string> };
+  /**
+   * Without a healthy standby: launch a replacement from the newest available image of the target's
+   * lineage (or one made now from a stopped instance's volumes), or do nothing but tell (`none`).
+   */
+  replaceFrom: 'latest-image' | 'none';
+  /** Consecutive minutes a status check fails before its alarm fires (the alarm's evaluation periods). */
+  statusCheckFailedMinutes: number;
+}
+
+/** A single instance, resized one rung of its ladder at a time (the seed's "scale up"), or failed over. */
 export interface InstanceTarget {
   kind: 'instance';
   name: string;
@@ -68,7 +84,7 @@ export interface InstanceTarget {
   instance: { id: string } | { tags: Record<string, string> };
   scaleUp?: Rule;
   scaleDown?: Rule;
-  /** Instance types from smallest to biggest; may mix families. */
+  /** Instance types from smallest to biggest; may mix families. Empty for a target with no `scaleUp`. */
   ladder: string[];
   strategy: 'in-place' | 'blue-green';
   healthCheck?: HealthCheckPolicy;
@@ -78,6 +94,8 @@ export interface InstanceTarget {
   retire: 'stop' | 'terminate';
   /** At the top of the ladder, scale out this Auto Scaling target instead (and scale it in first on low load). */
   then?: { scaleOut: string };
+  /** Moves the address to a healthy instance when this one fails. */
+  failover?: FailoverPolicy;
   cooldownMinutes: number;
   dryRun: boolean;
 }
@@ -116,6 +134,37 @@ export function findAlarmOwner(policy: Policy, name: string): { target: Target; 
       const rule = ruleFor(target, direction);
       if (rule && alarmName(policy, target.name, direction) === name) return { target, rule };
     }
+  }
+  return undefined;
+}
+
+/** The two EC2 status checks a failover target's alarms watch: the host's (`system`) and the instance's own. */
+export const STATUS_CHECKS = ['system', 'instance'] as const;
+export type StatusCheck = (typeof STATUS_CHECKS)[number];
+
+/** The metric of each status check (AWS/EC2, 1 while the check fails, 0 while it passes). */
+export const STATUS_CHECK_METRICS: Record<StatusCheck, string> = {
+  system: 'StatusCheckFailed_System',
+  instance: 'StatusCheckFailed_Instance',
+};
+
+/** The deterministic name of a failover target's status-check alarm: `<prefix>-<target>-system-check`. */
+export const statusAlarmName = (
+  policy: Pick<Policy, 'alarmPrefix'>,
+  target: string,
+  check: StatusCheck,
+): string => `${policy.alarmPrefix}-${target}-${check}-check`;
+
+/** The failover target and status check an alarm belongs to, from its name alone. */
+export function findStatusAlarmOwner(
+  policy: Policy,
+  name: string,
+): { target: InstanceTarget & { failover: FailoverPolicy }; check: StatusCheck } | undefined {
+  for (const target of policy.targets) {
+    if (target.kind !== 'instance' || !target.failover) continue;
+    for (const check of STATUS_CHECKS)
+      if (statusAlarmName(policy, target.name, check) === name)
+        return { target: target as InstanceTarget & { failover: FailoverPolicy }, check };
   }
   return undefined;
 }

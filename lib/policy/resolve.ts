@@ -9,6 +9,7 @@ import type { ConditionFile, PolicyFile, TargetFile } from './schema';
 import type {
   AutoScalingTarget,
   Condition,
+  FailoverPolicy,
   ImageRefreshPolicy,
   InstanceTarget,
   Policy,
@@ -110,6 +111,45 @@ function misplaced(t: TargetFile, path: string, keys: (keyof TargetFile)[], kind
     if (t[key] !== undefined) issues.push(`${path}.${String(key)}: not allowed on ${kind}`);
 }
 
+/** `a` selects every instance `b` selects: each of `a`'s tags is one of `b`'s. */
+const covers = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.entries(a).every(([k, v]) => b[k] === v);
+
+function failoverOf(
+  f: NonNullable<TargetFile['failover']>,
+  selector: NonNullable<TargetFile['instance']>,
+  path: string,
+  issues: Issues,
+): FailoverPolicy {
+  // A failover replaces the failed instance: an id would name the dead one from then on, tags carry over.
+  if (selector.id !== undefined)
+    issues.push(
+      `${path}: not allowed on an instance selected by id (the failed instance is replaced, so the id would name the wrong instance afterwards): select it by tags`,
+    );
+  let standby: FailoverPolicy['standby'];
+  const s = f.standby;
+  if (s && (s.id === undefined) === (s.tags === undefined)) {
+    issues.push(`${path}.standby: expected either id or tags`);
+  } else if (s?.tags && Object.keys(s.tags).length === 0) {
+    issues.push(`${path}.standby.tags: expected at least one tag`);
+  } else if (s?.tags && selector.tags && covers(s.tags, selector.tags)) {
+    issues.push(
+      `${path}.standby: its tags would select the serving instance too (give the standby a tag the serving instance does not have)`,
+    );
+  } else if (s?.tags && selector.tags && covers(selector.tags, s.tags)) {
+    issues.push(
+      `${path}.standby: the target's instance tags would select the standby too (give the standby a tag value the serving instance does not have)`,
+    );
+  } else if (s) {
+    standby = s.id !== undefined ? { id: s.id } : { tags: s.tags! };
+  }
+  return {
+    ...(standby ? { standby } : {}),
+    replaceFrom: f.replaceFrom,
+    statusCheckFailedMinutes: f.after.statusCheckFailedMinutes,
+  };
+}
+
 function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTarget | undefined {
   misplaced(
     t,
@@ -125,14 +165,23 @@ function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTa
   }
   if (selector.tags && Object.keys(selector.tags).length === 0)
     issues.push(`${path}.instance.tags: expected at least one tag`);
-  if (!t.scaleUp) {
-    issues.push(`${path}.scaleUp: required (it holds the ladder of instance types)`);
-    return undefined;
-  }
-  const up = condition(t.scaleUp.when, 'above', undefined, `${path}.scaleUp`, issues);
-  const down = t.scaleDown
-    ? condition(t.scaleDown.when, 'below', undefined, `${path}.scaleDown`, issues)
-    : undefined;
+  const spec = t.scaleUp;
+  if (!spec && !t.failover)
+    issues.push(`${path}: expected scaleUp, failover or both (a target with neither does nothing)`);
+  if (!spec && t.scaleDown)
+    issues.push(`${path}.scaleDown: requires scaleUp, which holds the ladder of instance types`);
+  if (!spec && !t.failover) return undefined;
+  const failover = t.failover ? failoverOf(t.failover, selector, `${path}.failover`, issues) : undefined;
+  if (spec?.healthCheck && t.failover?.healthCheck)
+    issues.push(
+      `${path}.failover.healthCheck: give the health check once: scaleUp.healthCheck is used by failover too`,
+    );
+  const healthCheck = spec?.healthCheck ?? t.failover?.healthCheck;
+  const up = spec ? condition(spec.when, 'above', undefined, `${path}.scaleUp`, issues) : undefined;
+  const down =
+    spec && t.scaleDown
+      ? condition(t.scaleDown.when, 'below', undefined, `${path}.scaleDown`, issues)
+      : undefined;
   if (
     up &&
     down &&
@@ -145,27 +194,28 @@ function instanceTarget(t: TargetFile, path: string, issues: Issues): InstanceTa
     );
   }
   const seen = new Set<string>();
-  t.scaleUp.ladder.forEach((type, i) => {
+  spec?.ladder.forEach((type, i) => {
     if (seen.has(type)) issues.push(`${path}.scaleUp.ladder[${i}]: ${type} is already on the ladder`);
     else if (i > 0) {
-      const wrong = notBigger(t.scaleUp!.ladder[i - 1]!, type);
+      const wrong = notBigger(spec.ladder[i - 1]!, type);
       if (wrong) issues.push(`${path}.scaleUp.ladder[${i}]: ${wrong}`);
     }
     seen.add(type);
   });
-  const spec = t.scaleUp;
+  // Without scaleUp there is no ladder, and the resize settings keep their defaults (no resize reads them).
   return {
     kind: 'instance',
     name: t.name,
     instance: selector.id !== undefined ? { id: selector.id } : { tags: selector.tags! },
     ...(up ? { scaleUp: { direction: 'high' as const, when: up } } : {}),
     ...(down ? { scaleDown: { direction: 'low' as const, when: down } } : {}),
-    ladder: spec.ladder,
-    strategy: spec.strategy,
-    ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
-    reboot: spec.reboot,
-    retire: spec.retireOld,
-    ...(spec.then ? { then: { scaleOut: spec.then.scaleOut } } : {}),
+    ladder: spec?.ladder ?? [],
+    strategy: spec?.strategy ?? 'blue-green',
+    ...(healthCheck ? { healthCheck } : {}),
+    reboot: spec?.reboot ?? false,
+    retire: spec?.retireOld ?? 'stop',
+    ...(spec?.then ? { then: { scaleOut: spec.then.scaleOut } } : {}),
+    ...(failover ? { failover } : {}),
     cooldownMinutes: t.cooldownMinutes,
     dryRun: t.dryRun,
   };
@@ -221,6 +271,13 @@ function target(t: TargetFile, path: string, issues: Issues): Target | undefined
     return undefined;
   }
   misplaced(t, path, ['scaleUp', 'scaleDown'], 'an Auto Scaling target (use scaleOut/scaleIn)', issues);
+  misplaced(
+    t,
+    path,
+    ['failover'],
+    'an Auto Scaling target (Auto Scaling replaces failed instances itself)',
+    issues,
+  );
   if (!t.scaleOut && !t.scaleIn && !t.imageRefresh) {
     issues.push(
       `${path}: expected scaleOut, scaleIn, imageRefresh or several (a target with none does nothing)`,

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { CleanupSchema } from './cleanup-schema';
 import { ConditionSchema, nonNegativeInt, positiveInt } from './condition-schema';
 import { ImageRefreshSchema } from './image-refresh-schema';
-import { InstanceSelectorSchema, ScaleDownSchema, ScaleUpSchema } from './instance-schema';
+import { FailoverSchema, InstanceSelectorSchema, ScaleDownSchema, ScaleUpSchema } from './instance-schema';
 
 /** `add` instances at a time (fixed step), or `target` utilisation (proportional, as target tracking). */
 export const ScaleOutSchema = z.strictObject({
@@ -68,6 +68,11 @@ export const TargetSchema = z.strictObject({
   instance: z.optional(InstanceSelectorSchema),
   scaleUp: z.optional(ScaleUpSchema),
   scaleDown: z.optional(ScaleDownSchema),
+  /**
+   * Moves the instance's Elastic IP to a standby or a replacement when the instance fails its status
+   * checks. With `scaleUp`, without it, or both; instance targets selected by tags only.
+   */
+  failover: z.optional(FailoverSchema),
   /** Never below `min` nor above `max`, and never outside the group's own MinSize/MaxSize. */
   bounds: z.optional(BoundsSchema),
   /** A new image from a source instance, rolled out to the group, older images retired. */

@@ -5,6 +5,7 @@
  * against AWS), and a run can be cut right after any step, as a crash would.
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import failoverDefinition from '../../resources/workflows/failover.asl.json';
 import refreshDefinition from '../../resources/workflows/refresh-image.asl.json';
 import resizeDefinition from '../../resources/workflows/resize.asl.json';
 import { stepError } from './step-errors';
@@ -14,6 +15,8 @@ import type { ResizeDeps } from './resize-deps';
 import type { RefreshState } from '../model/refresh-state';
 import type { ResizeState } from '../model/resize-state';
 import { runResizeStep } from './resize-steps';
+import type { FailoverState } from '../model/failover-state';
+import { runFailoverStep } from './failover-steps';
 
 type Asl = { States: Record<string, { Type: string; Resource?: unknown; Parameters?: { step?: string } }> };
 
@@ -101,6 +104,14 @@ export const runRefreshLocally = (deps: RefreshDeps, input: RefreshState, option
   runLocally<RefreshState>(
     refreshDefinition,
     (name, data) => runRefreshStep(deps, name, data),
+    input,
+    options,
+  );
+
+export const runFailoverLocally = (deps: ResizeDeps, input: FailoverState, options: LocalRunOptions = {}) =>
+  runLocally<FailoverState>(
+    failoverDefinition,
+    (name, data) => runFailoverStep(deps, name, data),
     input,
     options,
   );

@@ -7,7 +7,7 @@ import type { Email } from '../model/email';
 import type { RefreshState } from '../model/refresh-state';
 import { clampSubject } from '../notify/email';
 import { formatMonthly } from '../plan/wording';
-import { failureCause } from './resize-email';
+import { failureSection } from './resize-email';
 
 function launchLine(s: RefreshState): string {
   const l = s.launch;
@@ -50,16 +50,15 @@ export function refreshEmail(s: RefreshState, outcome: 'succeeded' | 'failed'): 
   }
   if (outcome === 'failed')
     lines.push(
-      '',
-      'Why it failed',
-      `  ${failureCause(s)}`,
-      '',
-      'Rollback',
-      s.launch && (s.launch.kind === 'launch-template' ? s.launch.newVersion !== undefined : s.launch.newName)
-        ? `  A rollout still running was cancelled and the group launches what it did before (unless it was changed since). The new image ${s.imageId} and its ${s.launch.kind === 'launch-template' ? `template version ${s.launch.newVersion}` : `launch configuration ${s.launch.newName}`} are kept for inspection; cleanup retires the image once nothing uses it.`
-        : s.imageId
-          ? `  The group was not changed; the new image ${s.imageId} was deregistered with its snapshots.`
-          : '  Nothing had changed.',
+      ...failureSection(
+        s,
+        s.launch &&
+          (s.launch.kind === 'launch-template' ? s.launch.newVersion !== undefined : s.launch.newName)
+          ? `A rollout still running was cancelled and the group launches what it did before (unless it was changed since). The new image ${s.imageId} and its ${s.launch.kind === 'launch-template' ? `template version ${s.launch.newVersion}` : `launch configuration ${s.launch.newName}`} are kept for inspection; cleanup retires the image once nothing uses it.`
+          : s.imageId
+            ? `The group was not changed; the new image ${s.imageId} was deregistered with its snapshots.`
+            : 'Nothing had changed.',
+      ),
     );
   lines.push('', '—', `Target ${s.target}, operation ${s.key}. Sent by ec2-autopilot.`);
   return {

@@ -10,6 +10,8 @@ import type { HealthProbe } from '../aws/health-probe';
 
 export interface ResizeDeps {
   policy: Policy;
+  /** The region the clients are in (alarm actions name it). */
+  region: string;
   instances: InstancesAdapter;
   ops: InstanceOps;
   store: StateStore;

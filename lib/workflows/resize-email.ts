@@ -29,6 +29,14 @@ export function failureCause(s: { error?: { Error?: string; Cause?: string } }):
   }
 }
 
+/** The e-mail's account of a failure: why, in AWS's or the step's words, and what was put back. */
+export function failureSection(
+  s: { error?: { Error?: string; Cause?: string } },
+  rollback: string,
+): string[] {
+  return ['', 'Why it failed', `  ${failureCause(s)}`, '', 'Rollback', `  ${rollback}`];
+}
+
 export function resizeEmail(s: ResizeState, op: OperationRecord, outcome: 'applied' | 'failed'): Email {
   const replacedWith = s.strategy === 'blue-green' && s.newInstanceId ? ` (now ${s.newInstanceId})` : '';
   const what =
@@ -58,14 +66,7 @@ export function resizeEmail(s: ResizeState, op: OperationRecord, outcome: 'appli
     ...(s.notes?.length ? s.notes.map((n) => `  Note: ${n}`) : []),
   ];
   if (outcome === 'failed') {
-    lines.push(
-      '',
-      'Why it failed',
-      `  ${failureCause(s)}`,
-      '',
-      'Rollback',
-      `  ${op.rollback ?? 'nothing had changed'}`,
-    );
+    lines.push(...failureSection(s, op.rollback ?? 'nothing had changed'));
   } else if (s.monthlyCostDeltaUsd !== undefined) {
     lines.push(
       '',

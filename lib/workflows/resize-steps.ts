@@ -4,119 +4,43 @@
  * on what it finds, so running it twice, or re-running the whole execution from the start after a
  * crash, converges on the same end state: one image, one replacement, the Elastic IP always attached.
  */
-import { executeActions } from '../app/execute';
-import { ActionFailedError, AwsCallError, errorMessage, ResizeRefused } from '../errors';
-import type { Action, MoveAddressAction } from '../model/action';
+import { ActionFailedError, ResizeRefused } from '../errors';
 import type { InstanceFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
 import { checkCompatibility } from '../plan/compatibility';
-import { alarmDefinition } from '../plan/alarms';
-import { ruleFor } from '../policy/policy';
 import type { ResizeDeps } from './resize-deps';
-import { healthUrl } from '../aws/health-probe';
 import type { OperationRecord, ResizeState } from '../model/resize-state';
 import { resizeEmail } from './resize-email';
+import {
+  act,
+  healthy,
+  liveInstance,
+  moveTo,
+  OPERATION_TAG,
+  passRoleHint,
+  poll,
+  record,
+  recorded,
+  repoint,
+  replacement,
+  sharedSteps,
+} from './replace-steps';
 
-/** Tag that marks what one operation made, so a re-run finds it instead of making it again. */
-export const OPERATION_TAG = 'autopilot:operation';
-/** A resize holds its target for at most this long; a lost execution frees the target by itself. */
-export const LOCK_SECONDS = 2 * 3600;
-/** Polls of one wait loop before the step gives up (the state machine's Wait is 5–15 s). */
-export const MAX_POLLS = 120;
+export { LOCK_SECONDS, MAX_POLLS, OPERATION_TAG, passRoleHint } from './replace-steps';
 
 type Step = (d: ResizeDeps, s: ResizeState) => Promise<ResizeState>;
 
-async function instance(d: ResizeDeps, id: string): Promise<InstanceFacts> {
-  const found = await d.instances.get(id);
-  if (!found || found.state === 'terminated' || found.state === 'shutting-down') {
-    throw new ResizeRefused(`${id} no longer exists`);
-  }
-  return found;
-}
+const instance: (d: ResizeDeps, id: string) => Promise<InstanceFacts> = liveInstance;
 
-/**
- * A launch refused for the old instance's instance profile: the resize role may pass only the roles the
- * policy lists in `instanceRoles`. Says so, with the profile, rather than only "UnauthorizedOperation".
- */
-export function passRoleHint(error: unknown, old: InstanceFacts): unknown {
-  const code = error instanceof AwsCallError ? error.code : '';
-  if (!old.iamInstanceProfileArn || !/^(UnauthorizedOperation|AccessDenied)/.test(code)) return error;
-  return new ActionFailedError(
-    'resize-instance',
-    `the replacement of ${old.id} could not be launched with its instance profile ${old.iamInstanceProfileArn}: list that profile's role in the policy's instanceRoles (the only roles the resize role may pass) and deploy again (${errorMessage(error)})`,
-    { cause: error },
-  );
-}
-
-async function progress(d: ResizeDeps, s: ResizeState): Promise<OperationRecord> {
-  return (await d.store.readOperation<OperationRecord>(s.key)) ?? {};
-}
-
-async function remember(
-  d: ResizeDeps,
-  s: ResizeState,
-  change: Partial<OperationRecord>,
-): Promise<OperationRecord> {
-  const next = { ...(await progress(d, s)), ...change };
-  await d.store.writeOperation(s.key, next, d.now());
-  return next;
-}
-
-function poll(s: ResizeState, ready: boolean, what: string): ResizeState {
-  if (ready) return { ...s, ready: true, polls: 0, checkingSince: undefined };
-  const polls = (s.polls ?? 0) + 1;
-  // Once the health check runs, its own time limit bounds the loop.
-  if (polls > MAX_POLLS && !s.checkingSince)
-    throw new ActionFailedError('resize-instance', `gave up waiting for ${what}`);
-  return { ...s, ready: false, polls };
-}
-
-/** The new instance of a blue-green resize, made by this operation (found by its tag). */
-async function replacement(d: ResizeDeps, s: ResizeState): Promise<InstanceFacts | undefined> {
-  if (s.newInstanceId) return d.instances.get(s.newInstanceId);
-  const made = (await d.instances.findByTag(OPERATION_TAG, s.key)).filter((i) => i.id !== s.instanceId);
-  return made[0];
-}
-
-/**
- * Running, both status checks passed, and the HTTP health check (if any) answering as expected within
- * its time limit, counted from when the instance first ran.
- */
-async function healthy(
-  d: ResizeDeps,
-  s: ResizeState,
-  id: string,
-): Promise<{ ok: boolean; state: ResizeState }> {
-  const status = await d.instances.status(id);
-  if (status.state !== 'running' || !status.checksOk) return { ok: false, state: s };
-  if (!s.healthCheck) return { ok: true, state: s };
-  const since = s.checkingSince ?? d.now().toISOString();
-  const facts = await d.instances.get(id);
-  const url = facts ? healthUrl(s.healthCheck, facts) : undefined;
-  if (!url)
-    throw new ActionFailedError('resize-instance', `${id} has no ${s.healthCheck.host} to health-check`);
-  const code = await d.probe(url, 5000);
-  if (code === s.healthCheck.expectStatus) return { ok: true, state: s };
-  if (d.now().getTime() - Date.parse(since) > s.healthCheck.timeoutSeconds * 1000) {
-    throw new ActionFailedError(
-      'resize-instance',
-      `health check ${url} answered ${code ?? 'nothing'} instead of ${s.healthCheck.expectStatus} for ${s.healthCheck.timeoutSeconds} s`,
-    );
-  }
-  return { ok: false, state: { ...s, checkingSince: since } };
-}
+const progress = (d: ResizeDeps, s: ResizeState) => recorded<OperationRecord>(d, s.key);
+const remember = (d: ResizeDeps, s: ResizeState, change: Partial<OperationRecord>) =>
+  record<OperationRecord>(d, s.key, change);
 
 const steps: Record<string, Step> = {
-  async Lock(d, s) {
-    const lock = await d.store.acquireLock(s.target, s.key, d.now(), LOCK_SECONDS);
-    if (lock.acquired) return { ...s, busy: false };
-    d.log.log(
-      'info',
-      `${s.target} is held by operation ${lock.owner} since ${lock.since}: not resizing twice`,
-      { target: s.target },
-    );
-    return { ...s, busy: true };
-  },
+  Lock: sharedSteps.Lock,
+  CreateImage: sharedSteps.CreateImage,
+  CheckImage: sharedSteps.CheckImage,
+  CheckLaunched: sharedSteps.CheckLaunched,
 
   async Inspect(d, s) {
     const op = await progress(d, s);
@@ -192,29 +116,6 @@ const steps: Record<string, Step> = {
     return poll(state, ok, `${s.instanceId} to run and pass its checks`);
   },
 
-  async CreateImage(d, s) {
-    const found = await d.ops.findImage(OPERATION_TAG, s.key);
-    if (found) return { ...s, imageId: found.id, polls: 0 };
-    const old = await instance(d, s.instanceId);
-    const tags = {
-      [OPERATION_TAG]: s.key,
-      [TAGS.managed]: 'true',
-      [TAGS.lineage]: s.target,
-      'autopilot:source-instance': old.id,
-    };
-    const name = `autopilot-${s.target}-${s.key.replace(/[^A-Za-z0-9()./_-]/g, '-')}`.slice(0, 128);
-    const imageId = await d.ops.createImage(old, name, s.reboot, tags);
-    return { ...s, imageId, polls: 0 };
-  },
-
-  async CheckImage(d, s) {
-    const state = await d.ops.imageState(s.imageId!);
-    if (state === 'failed' || state === 'missing' || state === 'deregistered') {
-      throw new ActionFailedError('resize-instance', `the image ${s.imageId} of ${s.instanceId} is ${state}`);
-    }
-    return poll(s, state === 'available', `image ${s.imageId}`);
-  },
-
   async Launch(d, s) {
     const made = await replacement(d, s);
     if (made) return { ...s, newInstanceId: made.id, polls: 0 };
@@ -232,11 +133,6 @@ const steps: Record<string, Step> = {
         throw passRoleHint(error, old);
       });
     return { ...s, newInstanceId, polls: 0 };
-  },
-
-  async CheckLaunched(d, s) {
-    const { ok, state } = await healthy(d, s, s.newInstanceId!);
-    return poll(state, ok, `${s.newInstanceId} to run and pass its checks`);
   },
 
   async MoveAddress(d, s) {
@@ -263,9 +159,7 @@ const steps: Record<string, Step> = {
   },
 
   async RepointAlarms(d, s) {
-    if (s.strategy !== 'blue-green') return s;
-    await repoint(d, s, s.newInstanceId!);
-    return s;
+    return s.strategy === 'blue-green' ? sharedSteps.RepointAlarms(d, s) : s;
   },
 
   async RetireOld(d, s) {
@@ -359,58 +253,6 @@ const steps: Record<string, Step> = {
     return s;
   },
 };
-
-/** The target's alarms, watching `instanceId`. */
-async function repoint(d: ResizeDeps, s: ResizeState, instanceId: string): Promise<void> {
-  const target = d.policy.targets.find((t) => t.name === s.target);
-  if (!target || !s.alarmTopicArn) return;
-  for (const direction of ['high', 'low'] as const) {
-    const rule = ruleFor(target, direction);
-    if (!rule) continue;
-    await act(d, {
-      type: 'update-alarm',
-      target: s.target,
-      change: 'repoint',
-      alarm: alarmDefinition(d.policy, target, rule, s.alarmTopicArn, instanceId),
-      reason: `${s.target}'s alarms follow its serving instance ${instanceId}`,
-    });
-  }
-}
-
-/** The Elastic IP moved to `instanceId`, as the one executor moves it. */
-const moveTo = (s: ResizeState, instanceId: string, why: string): MoveAddressAction => ({
-  type: 'move-address',
-  partOf: 'resize-instance',
-  target: s.target,
-  allocationId: s.allocationId!,
-  publicIp: s.publicIp ?? '',
-  fromInstance: instanceId === s.instanceId ? (s.newInstanceId ?? s.instanceId) : s.instanceId,
-  toInstance: instanceId,
-  reason: `${s.publicIp} moves to ${instanceId}: ${why}`,
-});
-
-/**
- * Carries out one of the resize's changes through the one executor (re-verified first: an address
- * already on the instance is not moved again). True when it was applied; a failure is thrown as it is,
- * for the state machine's Retry and Catch.
- */
-async function act(d: ResizeDeps, action: Action): Promise<boolean> {
-  const [outcome] = await executeActions([{ action }], {
-    ports: {
-      alarms: d.alarms,
-      addresses: {
-        addressHolder: (id) => d.instances.addressHolder(id),
-        moveAddress: (id, instanceId) => d.ops.moveAddress(id, instanceId),
-      },
-    },
-    ctx: { now: d.now, policy: d.policy },
-    log: d.log,
-    dryRun: false,
-    stopOnFailure: true,
-    throwOnFailure: true,
-  });
-  return outcome?.status === 'applied';
-}
 
 export const RESIZE_STEPS = Object.keys(steps);
 

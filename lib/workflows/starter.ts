@@ -22,6 +22,7 @@ export function executionName(key: string): string {
 
 export const resizeDeps = (rt: Runtime): ResizeDeps => ({
   policy: rt.policy,
+  region: rt.aws.region,
   instances: rt.instances,
   ops: rt.ops,
   store: rt.store,

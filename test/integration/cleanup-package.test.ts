@@ -5,7 +5,9 @@
  * (neither alone can delete what was never marked); read-only in `report` mode; tag writes limited to
  * the mark's key; deletions of tagged kinds (alarms and topics included) only on marked, unprotected
  * resources; never the deployment's own topics nor the policy's alarms. (The packaging test checks the
- * same on the real template, for the repository's policy.)
+ * same on the real template, for the repository's policy.) The one packaging of a modified policy here
+ * also carries what the repository's policy lacks: an image refresh, and a failover target (its EC2
+ * state-change subscription and its status-check alarms).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -129,7 +131,7 @@ describe.each([
     });
 });
 
-describe('the packaged template, with the repository policy in delete mode and an image refresh', () => {
+describe('the packaged template, with the repository policy in delete mode, an image refresh and a failover', () => {
   type Template = {
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   };
@@ -143,9 +145,14 @@ describe('the packaged template, with the repository policy in delete mode and a
       .replace(
         '    autoScalingGroup: web-asg\n',
         '    autoScalingGroup: web-asg\n    imageRefresh:\n      from: { instance: { tags: { Role: golden } } }\n      schedule: cron(0 3 * * ? *)\n      keep: 2\n',
+      )
+      .replace(
+        '    instance: { tags: { Name: wordpress } }\n',
+        '    instance: { tags: { Name: wordpress } }\n    failover:\n      standby: { tags: { Name: wordpress-standby } }\n      replaceFrom: latest-image\n      after: { statusCheckFailedMinutes: 2 }\n',
       );
     expect(text).toContain('mode: delete');
     expect(text).toContain('imageRefresh');
+    expect(text).toContain('failover:');
     parsed = parsePolicy(text);
     const file = join(dir, 'delete-mode.yml');
     writeFileSync(file, text);
@@ -200,6 +207,8 @@ describe('the packaged template, with the repository policy in delete mode and a
       'autopilot-web-low',
       'autopilot-blog-high',
       'autopilot-blog-low',
+      'autopilot-blog-system-check',
+      'autopilot-blog-instance-check',
     ])
       expect(alarms).toContain(`:alarm:${name}"`);
   });
@@ -245,5 +254,49 @@ describe('the packaged template, with the repository policy in delete mode and a
     const state = (id: string) => rules.find(([k]) => k.startsWith(id))?.[1].Properties.State;
     expect(state('CleanupEventsRule')).toBe('ENABLED');
     expect(state('CleanupDeleteEventsRule')).toBe('ENABLED');
+  });
+
+  it('subscribes on-event to the EC2 state changes that can mean a failed instance, and to nothing else of EC2', () => {
+    const rules = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern,
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({
+      Name: 'ec2-autopilot-test-instance-state',
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.ec2'],
+        'detail-type': ['EC2 Instance State-change Notification'],
+        detail: { state: ['stopped', 'terminated', 'shutting-down'] },
+      },
+    });
+    expect(Object.keys(rules[0]!.Properties.EventPattern as object).sort()).toEqual([
+      'detail',
+      'detail-type',
+      'source',
+    ]);
+    const targets = rules[0]!.Properties.Targets as { Arn: unknown }[];
+    expect(targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': ['OnEventLambdaFunction', 'Arn'] }]);
+    const invokers = Object.values(template.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Permission' &&
+        JSON.stringify(r.Properties.FunctionName).includes('OnEventLambdaFunction'),
+    );
+    expect(invokers.map((r) => r.Properties.Principal).sort()).toEqual([
+      'events.amazonaws.com',
+      'sns.amazonaws.com',
+    ]);
+    expect(JSON.stringify(invokers.find((r) => r.Properties.Principal === 'events.amazonaws.com'))).toContain(
+      'ec2-autopilot-test-instance-state',
+    );
+  });
+
+  it('fails over under the resize role, and the roles stay what the registry declares', () => {
+    const machine = template.Resources.FailoverStateMachine!;
+    expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('ResizeTaskLambdaFunction');
+    for (const name of ['onEvent', 'reconcile', 'resizeTask'])
+      expect(granted(`${name.charAt(0).toUpperCase()}${name.slice(1)}IamRoleLambdaExecution`)).toEqual(
+        functionPermissions(name, parsed),
+      );
   });
 });

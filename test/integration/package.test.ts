@@ -105,7 +105,12 @@ describe('the packaged CloudFormation template', () => {
       .map(([id]) => id);
     // The state machines have their own roles too (each may only invoke its task function).
     expect(roles.sort()).toEqual(
-      [...fns.map((f) => f.role), 'ResizeStateMachineRole', 'RefreshImageStateMachineRole'].sort(),
+      [
+        ...fns.map((f) => f.role),
+        'ResizeStateMachineRole',
+        'FailoverStateMachineRole',
+        'RefreshImageStateMachineRole',
+      ].sort(),
     );
     expect(new Set(fns.map((f) => f.role)).size).toBe(fns.length);
     for (const f of fns) expect(f.runtime).toBe('nodejs22.x');
@@ -140,7 +145,7 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
-  it('lets the resize role tag only what it creates, and on adopted instances only the resize history', () => {
+  it('lets the resize role tag only what it creates, and on adopted instances only the resize and failover history', () => {
     const role = template.Resources.ResizeTaskIamRoleLambdaExecution!;
     const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
       (p) => p.PolicyDocument.Statement,
@@ -162,7 +167,9 @@ describe('the packaged CloudFormation template', () => {
       const keys = st.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys'] as string[];
       expect(keys).not.toContain('autopilot:protect');
       if (JSON.stringify(st.Resource).includes(':instance/')) {
-        expect(keys).toEqual(['autopilot:replaced-by']);
+        // Resize's history, failover's mark on the failed instance, a promoted standby's target.
+        expect(keys).toEqual(['autopilot:replaced-by', 'autopilot:failed-over-to', 'autopilot:target']);
+        expect(keys).not.toContain('autopilot:managed');
         expect(st.Condition?.StringEquals).toEqual({ 'aws:ResourceTag/autopilot:managed': 'true' });
       } else {
         expect(JSON.stringify(st.Resource)).toContain('::snapshot/*');
@@ -219,7 +226,9 @@ describe('the packaged CloudFormation template', () => {
     ) as (Statement & { Condition?: Record<string, Record<string, unknown>> })[];
     const adopt = statements.find((st) => ([] as string[]).concat(st.Action).includes('ec2:CreateTags'))!;
     expect(adopt.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['autopilot:managed', 'autopilot:target'] },
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': ['autopilot:managed', 'autopilot:target', 'autopilot:standby-for'],
+      },
       Null: { 'aws:TagKeys': 'false' },
       StringNotEquals: { 'aws:ResourceTag/autopilot:protect': 'true' },
     });
@@ -231,6 +240,37 @@ describe('the packaged CloudFormation template', () => {
       /^ec2:(Stop|Start|Terminate|ModifyInstance|RunInstances|AssociateAddress|DisassociateAddress)/.test(a),
     );
     expect(acts).toEqual([]);
+  });
+
+  it("lets only the roles that put alarms recover instances, and create only CloudWatch's service-linked role", () => {
+    const putting = Object.keys(FUNCTION_NEEDS).filter((n) => functionActions(n).includes('update-alarm'));
+    expect(putting.sort()).toEqual(['reconcile', 'resizeTask']);
+    for (const name of Object.keys(FUNCTION_NEEDS)) {
+      const statements = statementsOf(`${logicalName(name)}IamRoleLambdaExecution`);
+      const of = (action: string) =>
+        statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+      if (!putting.includes(name)) {
+        expect({ name, recover: of('ec2:RecoverInstances'), slr: of('iam:CreateServiceLinkedRole') }).toEqual(
+          {
+            name,
+            recover: [],
+            slr: [],
+          },
+        );
+        continue;
+      }
+      // Not scopable (no resource type nor condition key in EC2's reference): alone in its statement.
+      const [recover, ...more] = of('ec2:RecoverInstances');
+      expect(more).toEqual([]);
+      expect(recover!.Action).toEqual(['ec2:DescribeInstanceRecoveryAttribute', 'ec2:RecoverInstances']);
+      const [slr, ...others] = of('iam:CreateServiceLinkedRole');
+      expect(others).toEqual([]);
+      expect(slr!.Action).toEqual(['iam:CreateServiceLinkedRole']);
+      expect(JSON.stringify(slr!.Resource)).toContain(
+        ':role/aws-service-role/events.amazonaws.com/AWSServiceRoleForCloudWatchEvents"',
+      );
+      expect(slr!.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'events.amazonaws.com' } });
+    }
   });
 
   it('scopes capacity changes to the groups the policy names', () => {
@@ -254,6 +294,8 @@ describe('the packaged CloudFormation template', () => {
 
 describe.each([
   ['resize', 'ResizeStateMachine', 'ResizeTaskLambdaFunction', 10],
+  // Failover runs resize's task function (and so its role) with `workflow: failover`.
+  ['failover', 'FailoverStateMachine', 'ResizeTaskLambdaFunction', 10],
   ['refresh-image', 'RefreshImageStateMachine', 'RefreshTaskLambdaFunction', 10],
 ])('the %s state machine', (_name, id, task, steps) => {
   it('runs every Task on its task function, and may invoke nothing else', () => {
@@ -274,18 +316,63 @@ describe.each([
   });
 });
 
-describe('the resize state machine', () => {
-  it('is what on-event and reconcile start', () => {
-    for (const fn of ['OnEventLambdaFunction', 'ReconcileLambdaFunction']) {
-      expect(
-        template.Resources[fn]!.Properties.Environment.Variables.AUTOPILOT_RESIZE_STATE_MACHINE_ARN,
-      ).toEqual({ Ref: 'ResizeStateMachine' });
+describe.each([
+  ['resize', 'ResizeStateMachine', 'AUTOPILOT_RESIZE_STATE_MACHINE_ARN'],
+  ['failover', 'FailoverStateMachine', 'AUTOPILOT_FAILOVER_STATE_MACHINE_ARN'],
+])('the %s state machine', (_name, id, variable) => {
+  it('is what on-event and reconcile start, and may start', () => {
+    for (const fn of ['OnEvent', 'Reconcile']) {
+      expect(template.Resources[`${fn}LambdaFunction`]!.Properties.Environment.Variables[variable]).toEqual({
+        Ref: id,
+      });
+      const starts = statementsOf(`${fn}IamRoleLambdaExecution`).filter((st) =>
+        ([] as string[]).concat(st.Action).includes('states:StartExecution'),
+      );
+      expect(starts.flatMap((st) => ([] as unknown[]).concat(st.Resource))).toContainEqual({ Ref: id });
     }
   });
 });
 
+describe('the failover state machine', () => {
+  it('names every step of its workflow, as resizeTask dispatches them', () => {
+    const [body] = template.Resources.FailoverStateMachine!.Properties.DefinitionString['Fn::Sub'] as [
+      string,
+    ];
+    const definition = JSON.parse(body) as {
+      States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
+    };
+    for (const st of Object.values(definition.States).filter((x) => x.Type === 'Task'))
+      expect(st.Parameters).toMatchObject({ workflow: 'failover', step: expect.any(String) });
+  });
+
+  it('is, with resizes, all that reconcile may start', () => {
+    const starts = statementsOf('ReconcileIamRoleLambdaExecution').filter((st) =>
+      ([] as string[]).concat(st.Action).includes('states:StartExecution'),
+    );
+    expect(starts.flatMap((st) => ([] as unknown[]).concat(st.Resource))).toEqual([
+      { Ref: 'ResizeStateMachine' },
+      { Ref: 'FailoverStateMachine' },
+    ]);
+  });
+
+  it("is not subscribed to EC2 state changes without a failover target (the repository's policy has none)", () => {
+    const rules = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern,
+    );
+    expect(rules).toEqual([]);
+    const invokers = Object.values(template.Resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          JSON.stringify(r.Properties.FunctionName).includes('OnEventLambdaFunction'),
+      )
+      .map((r) => r.Properties.Principal);
+    expect(invokers).toEqual(['sns.amazonaws.com']);
+  });
+});
+
 describe('the refresh-image state machine', () => {
-  it('is what on-event starts for a refresh-image command, and the only other thing it may start', () => {
+  it('is what on-event starts for a refresh-image command; it may start nothing else but resizes and failovers', () => {
     const fn = template.Resources.OnEventLambdaFunction!;
     expect(fn.Properties.Environment.Variables.AUTOPILOT_REFRESH_STATE_MACHINE_ARN).toEqual({
       Ref: 'RefreshImageStateMachine',
@@ -295,6 +382,7 @@ describe('the refresh-image state machine', () => {
     );
     expect(starts.flatMap((st) => ([] as unknown[]).concat(st.Resource))).toEqual([
       { Ref: 'ResizeStateMachine' },
+      { Ref: 'FailoverStateMachine' },
       { Ref: 'RefreshImageStateMachine' },
     ]);
   });

@@ -9,7 +9,7 @@ import type { AwsClients } from '../../lib/aws/clients';
 
 export async function createMotoStateMachine(
   aws: AwsClients,
-  workflow: 'resize' | 'refresh-image',
+  workflow: 'resize' | 'refresh-image' | 'failover',
   task: 'resizeTask' | 'refreshTask',
   name: string,
 ): Promise<string> {

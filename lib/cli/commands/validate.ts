@@ -1,6 +1,6 @@
 /** `autopilot validate`: is the policy file valid, and what does it mean? */
-import type { Policy, Rule, ScalingRule, Target } from '../../policy/policy';
-import { alarmName } from '../../policy/policy';
+import type { FailoverPolicy, Policy, Rule, ScalingRule, Target } from '../../policy/policy';
+import { alarmName, STATUS_CHECKS, statusAlarmName } from '../../policy/policy';
 import { EXIT, type CliContext } from '../context';
 
 function ruleWords(rule: ScalingRule): string {
@@ -10,6 +10,24 @@ function ruleWords(rule: ScalingRule): string {
       ? `${rule.direction === 'high' ? '+' : '−'}${rule.step.count}`
       : `to ${rule.step.target} ${w.metric} per instance (proportional)`;
   return `${step} when ${w.metric} ${w.statistic} ${rule.direction === 'high' ? '>' : '<'} ${w.threshold} for ${w.forMinutes} min`;
+}
+
+function failoverWords(policy: Policy, name: string, f: FailoverPolicy): string[] {
+  const standby = f.standby
+    ? 'id' in f.standby
+      ? f.standby.id
+      : Object.entries(f.standby.tags)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+    : undefined;
+  const to = [
+    ...(standby ? [`the standby ${standby}`] : []),
+    ...(f.replaceFrom === 'latest-image' ? ['a replacement from the newest image'] : []),
+  ];
+  const alarms = STATUS_CHECKS.map((c) => statusAlarmName(policy, name, c)).join(', ');
+  return [
+    `  fail over to ${to.join(', else ') || 'nothing (replaceFrom: none, no standby): only told'} when it stops, terminates or fails a status check for ${f.statusCheckFailedMinutes} min  [alarms ${alarms}]`,
+  ];
 }
 
 export function describeTarget(policy: Policy, t: Target): string[] {
@@ -25,9 +43,11 @@ export function describeTarget(policy: Policy, t: Target): string[] {
       `  ${verb} one rung when ${r.when.metric} ${r.when.statistic} ${r.direction === 'high' ? '>' : '<'} ${r.when.threshold} for ${r.when.forMinutes} min  [alarm ${alarmName(policy, t.name, r.direction)}]`;
     if (t.scaleUp) lines.push(rule(t.scaleUp, 'up  '));
     if (t.scaleDown) lines.push(rule(t.scaleDown, 'down'));
-    lines.push(
-      `  ladder ${t.ladder.join(' → ')}, ${t.strategy}${t.then ? `, then scale out ${t.then.scaleOut}` : ''}, cooldown ${t.cooldownMinutes} min`,
-    );
+    if (t.scaleUp)
+      lines.push(
+        `  ladder ${t.ladder.join(' → ')}, ${t.strategy}${t.then ? `, then scale out ${t.then.scaleOut}` : ''}, cooldown ${t.cooldownMinutes} min`,
+      );
+    if (t.failover) lines.push(...failoverWords(policy, t.name, t.failover));
     return lines;
   }
   const lines = [`${t.name}: Auto Scaling group ${t.autoScalingGroup}${t.dryRun ? ' (dry run)' : ''}`];

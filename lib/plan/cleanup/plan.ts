@@ -27,7 +27,8 @@ import type {
 import type { Inventory, LookupRequest } from '../../model/inventory';
 import { TAGS } from '../../model/tags';
 import type { CategoryPolicy, CleanupPolicy } from '../../policy/cleanup';
-import { alarmName, ruleFor, type Policy } from '../../policy/policy';
+import type { Policy } from '../../policy/policy';
+import { ownedAlarmNames } from '../alarms';
 import { CATEGORIES, type CategorySpec, type MarkStore } from '../../model/cleanup-categories';
 import { deleteAfterDate, isDue, isProtected, markOf } from './facts';
 import { exclusionOf, isTooYoung } from './guards';
@@ -108,13 +109,11 @@ export function ruleContext(
   options: CategoryPolicy,
 ): RuleContext {
   const { policy } = input;
-  const alarms = new Set<string>();
-  for (const t of policy.targets)
-    for (const d of ['high', 'low'] as const) if (ruleFor(t, d)) alarms.add(alarmName(policy, t.name, d));
   return {
     now: input.now,
     options,
-    policyAlarms: alarms,
+    // Rules' and failover's status-check alarms alike: reconcile's to keep or repair, never cleanup's.
+    policyAlarms: ownedAlarmNames(policy),
     alarmPrefix: `${policy.alarmPrefix}-`,
     policyGroups: new Set(
       policy.targets.flatMap((t) => (t.kind === 'auto-scaling-group' ? [t.autoScalingGroup] : [])),

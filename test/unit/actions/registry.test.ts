@@ -12,6 +12,7 @@ const DIR = join(__dirname, '..', '..', '..', 'lib', 'actions');
 const CONTRACT = [
   'set-desired-capacity',
   'resize-instance',
+  'fail-over',
   'refresh-image',
   'start-instance-refresh',
   'deprecate-image',

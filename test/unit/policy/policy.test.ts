@@ -387,3 +387,173 @@ targets:
     ).toContain('targets[0].imageRefresh: not allowed on an instance target');
   });
 });
+
+describe('failover', () => {
+  const ISSUE_EXAMPLE = `version: 1
+targets:
+  - name: blog
+    instance: { tags: { Name: wordpress } }
+    failover:
+      standby: { tags: { Name: wordpress-standby } }   # optional warm standby
+      replaceFrom: latest-image                       # or: none
+      after: { statusCheckFailedMinutes: 2 }
+`;
+  /** The blog target selected by `instance`, with the given lines under it. */
+  const blog = (lines: string, instance = '{ tags: { Name: wordpress } }') =>
+    `version: 1\ntargets:\n  - name: blog\n    instance: ${instance}\n${lines}`;
+
+  it('is accepted as the issue writes it, on a target with no scaleUp: no ladder, no scaling alarm', () => {
+    expect(parsePolicy(ISSUE_EXAMPLE).targets[0]).toEqual({
+      kind: 'instance',
+      name: 'blog',
+      instance: { tags: { Name: 'wordpress' } },
+      ladder: [],
+      strategy: 'blue-green',
+      reboot: false,
+      retire: 'stop',
+      failover: {
+        standby: { tags: { Name: 'wordpress-standby' } },
+        replaceFrom: 'latest-image',
+        statusCheckFailedMinutes: 2,
+      },
+      cooldownMinutes: 5,
+      dryRun: false,
+    });
+  });
+
+  it('defaults to a replacement from the latest image after 2 minutes, with no standby', () => {
+    expect(parsePolicy(blog('    failover: {}\n')).targets[0]).toMatchObject({
+      failover: { replaceFrom: 'latest-image', statusCheckFailedMinutes: 2 },
+    });
+    expect(parsePolicy(blog('    failover: { after: {} }\n')).targets[0]).toMatchObject({
+      failover: { statusCheckFailedMinutes: 2 },
+    });
+    const target = parsePolicy(blog('    failover: {}\n')).targets[0];
+    expect(target).not.toHaveProperty('failover.standby');
+    expect(target).not.toHaveProperty('healthCheck');
+  });
+
+  it('takes a standby by id, replaceFrom none, and its own health check (with its defaults)', () => {
+    expect(
+      parsePolicy(
+        blog(
+          '    failover:\n      standby: { id: i-0123456789abcdef0 }\n      replaceFrom: none\n      after: { statusCheckFailedMinutes: 5 }\n      healthCheck: { path: /health }\n',
+        ),
+      ).targets[0],
+    ).toMatchObject({
+      healthCheck: { path: '/health', port: 80, expectStatus: 200, timeoutSeconds: 300, host: 'public-ip' },
+      failover: {
+        standby: { id: 'i-0123456789abcdef0' },
+        replaceFrom: 'none',
+        statusCheckFailedMinutes: 5,
+      },
+    });
+  });
+
+  it('goes with scaleUp on one target, whose health check it uses', () => {
+    const text = blogPolicy(
+      '      ladder: [t3.small, t3.medium]\n      healthCheck: { path: /health }\n    failover: { replaceFrom: none }',
+    );
+    const target = parsePolicy(text).targets[0];
+    expect(target).toMatchObject({
+      kind: 'instance',
+      ladder: ['t3.small', 't3.medium'],
+      scaleUp: { direction: 'high', when: { threshold: 70 } },
+      scaleDown: { direction: 'low', when: { threshold: 30 } },
+      healthCheck: { path: '/health' },
+      failover: { replaceFrom: 'none', statusCheckFailedMinutes: 2 },
+      cooldownMinutes: 15,
+    });
+  });
+
+  it.each([
+    [
+      'a target with neither scaleUp nor failover',
+      blog('    cooldownMinutes: 5\n'),
+      'targets[0]: expected scaleUp, failover or both (a target with neither does nothing)',
+    ],
+    [
+      'a scaleDown without scaleUp',
+      blog('    failover: {}\n    scaleDown: { when: { below: 30 } }\n'),
+      'targets[0].scaleDown: requires scaleUp, which holds the ladder',
+    ],
+    [
+      'a health check given twice',
+      blogPolicy(
+        '      ladder: [t3.small, t3.medium]\n      healthCheck: { path: /health }\n    failover: { healthCheck: { path: /up } }',
+      ),
+      'targets[0].failover.healthCheck: give the health check once: scaleUp.healthCheck is used by failover too',
+    ],
+    [
+      'a target selected by id',
+      blog('    failover: {}\n', '{ id: i-0123456789abcdef0 }'),
+      'targets[0].failover: not allowed on an instance selected by id',
+    ],
+    [
+      'a standby with the tags of the serving instance',
+      blog('    failover: { standby: { tags: { Name: wordpress } } }\n'),
+      'targets[0].failover.standby: its tags would select the serving instance too',
+    ],
+    [
+      'a standby whose tags are part of the serving instance’s',
+      blog(
+        '    failover: { standby: { tags: { Env: prod } } }\n',
+        '{ tags: { Name: wordpress, Env: prod } }',
+      ),
+      'targets[0].failover.standby: its tags would select the serving instance too',
+    ],
+    [
+      'a standby the target’s own tags would select',
+      blog('    failover: { standby: { tags: { Name: wordpress, Role: standby } } }\n'),
+      "targets[0].failover.standby: the target's instance tags would select the standby too",
+    ],
+    [
+      'a standby with both id and tags',
+      blog('    failover: { standby: { id: i-0123456789abcdef0, tags: { Name: spare } } }\n'),
+      'targets[0].failover.standby: expected either id or tags',
+    ],
+    [
+      'a standby with neither',
+      blog('    failover: { standby: {} }\n'),
+      'targets[0].failover.standby: expected either id or tags',
+    ],
+    [
+      'a standby with no tag',
+      blog('    failover: { standby: { tags: {} } }\n'),
+      'targets[0].failover.standby.tags: expected at least one tag',
+    ],
+    [
+      'an unknown replaceFrom',
+      blog('    failover: { replaceFrom: snapshot }\n'),
+      'targets[0].failover.replaceFrom: expected latest-image or none',
+    ],
+    [
+      'a failure of 0 minutes',
+      blog('    failover: { after: { statusCheckFailedMinutes: 0 } }\n'),
+      'targets[0].failover.after.statusCheckFailedMinutes: expected a whole number of minutes from 1 to 60',
+    ],
+    [
+      'a failure of over an hour',
+      blog('    failover: { after: { statusCheckFailedMinutes: 61 } }\n'),
+      'targets[0].failover.after.statusCheckFailedMinutes: expected a whole number of minutes from 1 to 60',
+    ],
+    [
+      'a misspelt key',
+      blog('    failover: { after: { statusCheckFailedMins: 2 } }\n'),
+      'targets[0].failover.after.statusCheckFailedMins: unknown key',
+    ],
+    [
+      'failover on an Auto Scaling target',
+      target('    scaleOut: { when: { above: 70 }, add: 1 }\n    failover: {}'),
+      'targets[0].failover: not allowed on an Auto Scaling target (Auto Scaling replaces failed instances itself)',
+    ],
+  ])('refuses %s, naming the field', (_name, text, expected) => {
+    expect(issuesOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  it('reports only the missing rule for a target with neither', () => {
+    expect(issuesOf(blog('    cooldownMinutes: 5\n'))).toEqual([
+      'targets[0]: expected scaleUp, failover or both (a target with neither does nothing)',
+    ]);
+  });
+});
