@@ -45,10 +45,10 @@ export const CAPABILITY_PERMISSIONS = {
     'autoscaling:DescribeAutoScalingInstances',
   ],
   /**
-   * Whether an instance still fails before it is failed over: its state and both status checks, read
-   * again by the failover's planner (the event or the alarm may be stale).
+   * Planning a failover: whether the instance still fails (its state and both status checks, read again:
+   * the event or the alarm may be stale), and the newest image of the target's lineage to launch from.
    */
-  checkInstanceHealth: ['ec2:DescribeInstanceStatus'],
+  readFailover: ['ec2:DescribeInstanceStatus', 'ec2:DescribeImages'],
   /**
    * Reconcile tags the instances it adopts (`autopilot:managed`, `autopilot:target`; a failover
    * target's standby `autopilot:standby-for`).
@@ -144,7 +144,7 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
   // the alarm topic starts an image refresh.
   onEvent: {
     actions: ['set-desired-capacity', 'resize-instance', 'fail-over', 'refresh-image'],
-    capabilities: ['readGroups', 'readInstances', 'checkInstanceHealth', 'readRefresh', 'state', 'notify'],
+    capabilities: ['readGroups', 'readInstances', 'readFailover', 'readRefresh', 'state', 'notify'],
   },
   // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event; a
   // failover target's address on a gone or stopped instance starts a failover.
@@ -153,7 +153,7 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
     capabilities: [
       'readGroups',
       'readInstances',
-      'checkInstanceHealth',
+      'readFailover',
       'adoptInstances',
       'readAlarms',
       'state',
