@@ -2,13 +2,14 @@
  * Planning a failover: the fresh reads behind the decision (the instance the failure concerns, with its
  * status checks; the target's address, found by its tag when AWS has already taken it off a terminated
  * instance; the standbys; the newest image; the target's lock), then the pure planner. An EC2 state change
- * names only an instance, so every failover target is asked in turn; the first whose instance it is decides.
+ * names only an instance: the failover targets whose tags it carries are asked in turn, and the first whose
+ * instance it is decides.
  */
 import type { FailOverAction, Ignored } from '../model/action';
 import type { FailoverSnapshot } from '../model/failover-snapshot';
 import type { InstanceFacts } from '../model/instance';
 import { TAGS } from '../model/tags';
-import { detectedInstance, planFailover } from '../plan/failover';
+import { detectedInstance, planFailover, tagsName } from '../plan/failover';
 import type { FailoverDetection, FailoverTarget } from '../plan/route';
 import type { Runtime } from './runtime';
 
@@ -23,6 +24,8 @@ export async function readFailoverSnapshot(
   rt: Runtime,
   detection: FailoverDetection,
   target: FailoverTarget,
+  /** The instance the detection names, when the caller read it already. */
+  read?: InstanceFacts,
 ): Promise<FailoverSnapshot> {
   const named = detectedInstance(detection);
   const [tagged, current, lock, newestImage] = await Promise.all([
@@ -34,7 +37,8 @@ export async function readFailoverSnapshot(
   // The instance the failure concerns: the one the event names, else the one the address is on, else
   // the target's only instance.
   const subjectId = named ?? tagged?.instanceId ?? (current.length === 1 ? current[0]!.id : undefined);
-  const subject = subjectId ? await rt.instances.get(subjectId) : undefined;
+  const subject =
+    read && read.id === subjectId ? read : subjectId ? await rt.instances.get(subjectId) : undefined;
   const address = subject?.elasticIp ?? tagged;
   const holderId = subject?.elasticIp ? subject.id : tagged?.instanceId;
   const [subjectHealth, holder, standbys] = await Promise.all([
@@ -67,8 +71,14 @@ export async function planFailoverOf(
   detection: FailoverDetection,
   targets: FailoverTarget[],
 ): Promise<{ actions: FailOverAction[]; ignored: Ignored[] }> {
-  for (const target of targets) {
-    const snapshot = await readFailoverSnapshot(rt, detection, target);
+  // Every state change of the account to stopped or terminated arrives here: an instance whose tags name
+  // no failover target costs one read, not a snapshot per target.
+  const read =
+    detection.kind === 'state-change' ? await rt.instances.get(detection.trigger.instanceId) : undefined;
+  const asked =
+    detection.kind === 'state-change' ? targets.filter((t) => read && tagsName(t, read)) : targets;
+  for (const target of asked) {
+    const snapshot = await readFailoverSnapshot(rt, detection, target, read);
     const decision = planFailover({ detection, target, snapshot });
     if (decision.action) return { actions: [decision.action], ignored: [] };
     if (decision.ignored?.claimed) {

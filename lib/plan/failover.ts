@@ -83,10 +83,14 @@ export function failure(
 const matches = (tags: Record<string, string>, selector: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => tags[k] === v);
 
-function belongs(target: FailoverTarget, subject: InstanceFacts, s: FailoverSnapshot): boolean {
-  if (s.address && s.holder?.id === subject.id) return true;
+/** The instance carries the target's tag (reconcile adopted it) or the tags its selector names. */
+export function tagsName(target: FailoverTarget, subject: Pick<InstanceFacts, 'tags'>): boolean {
   if (subject.tags[TAGS.target] === target.name) return true;
   return 'tags' in target.instance && matches(subject.tags, target.instance.tags);
+}
+
+function belongs(target: FailoverTarget, subject: InstanceFacts, s: FailoverSnapshot): boolean {
+  return (s.address !== undefined && s.holder?.id === subject.id) || tagsName(target, subject);
 }
 
 export const launchSpec = (i: InstanceFacts): LaunchSpec => ({

@@ -219,6 +219,16 @@ describe('what must not fail over', () => {
     expect(await sentMessages(endpoint, env.deployment.notifyTopicArn)).toHaveLength(1);
   });
 
+  it('a state change of an instance no failover target names does nothing', async () => {
+    const other = await wordpress(env.aws, 'standby', { tags: { Name: 'build-box' } });
+    await stop(env.aws, other.instanceId);
+    const result = await invoke(stateChangeEvent(other.instanceId, 'stopped').event);
+    expect(result.actions).toEqual([]);
+    expect(result.ignored).toEqual([
+      `${other.instanceId} is not the instance of any failover target (blog): nothing to do`,
+    ]);
+  });
+
   it('a status-check alarm on a healthy instance does nothing, and says so', async () => {
     const holder = await addressHolder(env.aws, server.allocationId!);
     const event = await fireAlarm(
