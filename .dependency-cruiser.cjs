@@ -20,8 +20,8 @@ const layer = (name, paths, why) => ({ name, paths, why });
 const LAYERS = [
   layer(
     'base',
-    ['lib/errors.ts', 'lib/log.ts', 'lib/concurrency.ts', 'lib/validation/'],
-    'errors, logging and validation are used by every layer, so they can depend on none of them',
+    ['lib/errors.ts', 'lib/log.ts', 'lib/concurrency.ts', 'lib/validation/', 'lib/telemetry/'],
+    'errors, logging, metrics and validation are used by every layer, so they can depend on none of them',
   ),
   layer(
     'events',

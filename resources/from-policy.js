@@ -77,13 +77,13 @@ module.exports.alarmArns = () => [
   },
 ];
 
-// The cleanup functions' schedules and IAM statements, the refresh function's statements and on-event's
-// EC2 state-change subscription depend on the policy; the product computes them
-// (lib/deploy/policy-deployment.ts), bundled here so that the grants and the code that declares them
-// cannot drift apart.
-let deploymentCached;
-function deployment() {
-  if (deploymentCached) return deploymentCached;
+// The cleanup functions' schedules and IAM statements, the refresh function's statements, on-event's
+// EC2 state-change subscription, and the stack's own alarms and dashboard depend on the policy (and the
+// last on the stack's names); the product computes them (lib/deploy/policy-deployment.ts), bundled here
+// so that the grants and the code that declares them cannot drift apart.
+let bundled;
+function policyDeployment() {
+  if (bundled) return bundled;
   const { buildSync } = require('esbuild');
   const built = buildSync({
     entryPoints: [join(root, 'lib', 'deploy', 'policy-deployment.ts')],
@@ -96,8 +96,21 @@ function deployment() {
   });
   const loaded = { exports: {} };
   new Function('module', 'exports', 'require', built.outputFiles[0].text)(loaded, loaded.exports, require);
-  deploymentCached = loaded.exports.policyDeployment(policy());
-  return deploymentCached;
+  bundled = loaded.exports.policyDeployment;
+  return bundled;
+}
+
+/** `service` and `stage` as the framework resolves them (`${self:service}`, `${sls:stage}`). */
+async function stackNames({ resolveVariable }) {
+  return { service: await resolveVariable('self:service'), stage: await resolveVariable('sls:stage') };
+}
+
+const deployments = new Map();
+async function deployment(context) {
+  const names = await stackNames(context);
+  const key = `${names.service}\n${names.stage}`;
+  if (!deployments.has(key)) deployments.set(key, policyDeployment()(policy(), names));
+  return deployments.get(key);
 }
 
 /**
@@ -105,29 +118,36 @@ function deployment() {
  * that can mean its instance failed (lib/deploy/failover-events.ts). The framework resolves this list
  * whole, so the topic's subscription is written here too.
  */
-module.exports.onEventEvents = async ({ resolveVariable }) => {
-  const service = await resolveVariable('self:service');
-  const stage = await resolveVariable('sls:stage');
+module.exports.onEventEvents = async (context) => {
+  const { service, stage } = await stackNames(context);
   return [
     { sns: { arn: { Ref: 'AlarmTopic' }, topicName: `${service}-${stage}-alarms` } },
     // Named, so that the rule keeps its name (and logical id) whatever comes before it in the list.
-    ...deployment().onEvent.events.map((e) => ({
+    ...(await deployment(context)).onEvent.events.map((e) => ({
       eventBridge: { name: `${service}-${stage}-instance-state`, ...e.eventBridge },
     })),
   ];
 };
 
 /** When the cleanup functions run (`cleanup.schedule`, default rate(1 day)). */
-module.exports.cleanupSchedule = () => deployment().cleanup.schedule;
+module.exports.cleanupSchedule = async (context) => (await deployment(context)).cleanup.schedule;
 
 /** The marking function's IAM statements: read-only in report mode; the mark's tag and table from mark on. */
-module.exports.cleanupStatements = () => deployment().cleanup.statements;
+module.exports.cleanupStatements = async (context) => (await deployment(context)).cleanup.statements;
 
 /** Whether the deleting function's schedule runs: in mode `delete` only. */
-module.exports.cleanupDeleteEnabled = () => deployment().cleanupDelete.enabled;
+module.exports.cleanupDeleteEnabled = async (context) => (await deployment(context)).cleanupDelete.enabled;
 
 /** The refresh function's IAM statements (lib/deploy/refresh-role.ts). */
-module.exports.refreshStatements = () => deployment().refreshTask.statements;
+module.exports.refreshStatements = async (context) => (await deployment(context)).refreshTask.statements;
 
 /** The deleting function's IAM statements: deletions of marked, unprotected resources, in mode delete. */
-module.exports.cleanupDeleteStatements = () => deployment().cleanupDelete.statements;
+module.exports.cleanupDeleteStatements = async (context) =>
+  (await deployment(context)).cleanupDelete.statements;
+
+/**
+ * The stack watching itself and its fleet: alarms on the failed-events queue, on each function's errors
+ * and each state machine's failed executions (lib/deploy/self-alarms.ts), and the dashboard
+ * `<service>-<stage>` (lib/deploy/dashboard.ts).
+ */
+module.exports.monitoring = async (context) => (await deployment(context)).monitoring;

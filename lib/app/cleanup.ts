@@ -7,7 +7,8 @@
 import { AwsClients, type ClientOptions } from '../aws/clients';
 import { CallLog, mapLimit, type CleanupIo, type Progress } from '../aws/cleanup/calls';
 import { executeRegion, type ChangeOutcome } from './cleanup-execute';
-import type { MarkTable } from '../aws/cleanup/mark-table';
+import { MarkTable } from '../aws/cleanup/mark-table';
+import type { Deployment } from '../aws/deployment';
 import { scanRegion } from './cleanup-scan';
 import type { Notifier } from '../aws/notifier';
 import { errorMessage } from '../errors';
@@ -19,6 +20,8 @@ import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import type { Policy } from '../policy/policy';
 import { storagePriceAssumptions } from '../pricing/storage';
 import type { Logger } from '../log';
+import type { Telemetry } from '../telemetry/telemetry';
+import type { Runtime } from './runtime';
 
 export interface CleanupOptions {
   policy: Policy;
@@ -43,6 +46,8 @@ export interface CleanupOptions {
   /** The account, when known (from a deployed topic's ARN): narrows the snapshot listing. */
   accountId?: string;
   log: Logger;
+  /** Where the run's counts go (deployed: CloudWatch EMF). @default none */
+  telemetry?: Telemetry;
   client?: ClientOptions;
   progress?: (p: Progress) => void;
   /** Tests: no real sleeping between throttling retries; a shared call log. */
@@ -191,6 +196,21 @@ export async function notify(o: CleanupOptions, result: CleanupReport): Promise<
   }
 }
 
+/**
+ * The run's counts. Found (and their cost) by the run that marks, or by the CLI's: the deleting run
+ * scans the same orphans, and counting them twice would double the figure.
+ */
+export function recordCleanup(telemetry: Telemetry, result: CleanupReport): void {
+  const done = (action: 'mark' | 'delete') =>
+    result.findings.filter((f) => f.action === action && f.status === 'applied').length;
+  if (result.phase !== 'delete') {
+    telemetry.count('OrphansFound', {}, result.totals.count);
+    telemetry.measure('OrphanMonthlyCostUsd', result.totals.monthlyCostUsd, {});
+    telemetry.count('OrphansMarked', {}, done('mark'));
+  }
+  if (result.phase !== 'mark') telemetry.count('OrphansDeleted', {}, done('delete'));
+}
+
 /** The whole run: scan, plan, act, report, e-mail. */
 export async function runCleanup(o: CleanupOptions): Promise<CleanupRun> {
   const s = setUp(o);
@@ -198,6 +218,7 @@ export async function runCleanup(o: CleanupOptions): Promise<CleanupRun> {
   const p = plan(o, s, scans);
   const outcomes = await execute(o, s, p, scans);
   const result = report(o, p, outcomes);
+  if (o.telemetry) recordCleanup(o.telemetry, result);
   await notify(o, result);
   o.log.log('info', 'cleanup done', {
     mode: result.mode,
@@ -210,3 +231,25 @@ export async function runCleanup(o: CleanupOptions): Promise<CleanupRun> {
   });
   return { report: result, plan: p, scans, calls: s.io.log };
 }
+
+/**
+ * One scheduled share of the work (`mark` or `delete`) on a deployed stage, as its function runs it:
+ * the marks in the stage's table, its own topics never taken for orphans, e-mailed and recorded.
+ */
+export const runScheduledCleanup = (
+  rt: Runtime,
+  deployment: Deployment,
+  phase: CleanupPhase,
+): Promise<CleanupRun> =>
+  runCleanup({
+    policy: rt.policy,
+    phase,
+    defaultRegion: rt.aws.region,
+    now: rt.now(),
+    dryRun: rt.dryRun,
+    ...(rt.notifier ? { notifier: rt.notifier } : {}),
+    marks: new MarkTable(rt.aws, deployment.stateTable),
+    ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
+    log: rt.log,
+    telemetry: rt.telemetry,
+  });

@@ -20,6 +20,8 @@ import { commandGuard, eventGuard, failoverGuard } from '../plan/event-guards';
 import { eventKey, failoverKey, routeTrigger, type Route } from '../plan/route';
 import type { AutoScalingTarget } from '../policy/policy';
 import { errorMessage } from '../errors';
+import { withCorrelationId } from '../log';
+import { recordDecision } from './decision-metrics';
 import { exactlyOnce, executeActions, planned } from './execute';
 import { planFailoverOf } from './failover';
 import { planTargetRefresh } from './refresh-plan';
@@ -198,10 +200,31 @@ function operationKey(trigger: Trigger, event: string | undefined, record: Targe
   return `${trigger.kind}@${new Date().toISOString()}`;
 }
 
+/**
+ * The id on every log line of one decision: its event's key, else what names the trigger (a re-check
+ * by reconcile: the alarm's state change it re-checks).
+ */
+const correlationOf = (trigger: Trigger, event: string | undefined): string =>
+  event ??
+  eventKey(trigger) ??
+  (trigger.kind === 'alarm'
+    ? `${trigger.alarmName}@${trigger.stateChangeTime}`
+    : `${trigger.kind}@${trigger.time}`);
+
 /** Plans and applies one trigger, exactly once per event, and e-mails the decision. */
-export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execution> {
+export function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execution> {
   const route = routeOf(rt, trigger);
   const event = route.kind === 'ignore' ? undefined : keyOf(route, trigger);
+  return withCorrelationId(correlationOf(trigger, event), () => applyRouted(rt, trigger, route, event));
+}
+
+async function applyRouted(
+  rt: Runtime,
+  trigger: Trigger,
+  route: Route,
+  event: string | undefined,
+): Promise<Execution> {
+  rt.log.log('info', describeTrigger(trigger), { trigger: trigger.kind, route: route.kind });
   // A dry run is remembered apart: its duplicates are not e-mailed twice, and a real run later still acts.
   const key = event && rt.dryRun ? `dry-run:${event}` : event;
   const run = async (): Promise<Execution> => {
@@ -220,6 +243,15 @@ export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execu
       targetDryRun ? { ...env, dryRun: true } : env,
     );
     const execution: Execution = { ...plan, outcomes };
+    recordDecision(rt.telemetry, execution);
+    for (const o of outcomes)
+      rt.log.log('info', o.action.reason, {
+        target: o.action.target,
+        action: o.action.type,
+        status: o.status,
+        ...(o.detail ? { detail: o.detail } : {}),
+        ...(o.status === 'started' ? { operation: env.ctx.operationKey } : {}),
+      });
     const email = executionEmail(execution, rt.policy);
     if (email && rt.notifier) {
       const messageId = await rt.notifier.publish(email);
@@ -231,6 +263,7 @@ export async function applyTrigger(rt: Runtime, trigger: Trigger): Promise<Execu
   };
   try {
     const once = await exactlyOnce(rt.store, key, rt.now, run);
+    if (!once.ran) rt.log.log('info', duplicate(once.seen).reason);
     return once.ran ? once.result : { ...ignoredPlan(trigger, duplicate(once.seen)), outcomes: [] };
   } catch (error) {
     rt.log.log('error', 'trigger failed', { error: errorMessage(error) });

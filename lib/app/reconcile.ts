@@ -15,11 +15,14 @@
  *    group's alarms are still created and repaired (they name the group, and work the moment it exists);
  *    an instance target's cannot be (they name the instance), and stay as they are;
  * 4. hand a failover target whose Elastic IP is on an instance that does not run to the failover path
- *    (./failover-watch.ts), which re-checks it as it would an event.
+ *    (./failover-watch.ts), which re-checks it as it would an event;
+ * 5. on a deployed stack, keep the alarms the stack watches itself with as they were deployed (in the
+ *    stack's region): re-create a deleted one, restore an edited one, delete none
+ *    (lib/plan/self-alarms.ts). Their actions are reported and e-mailed with the policy's alarms'.
  */
 import type { AlarmTrigger } from '../events/trigger';
 import { breachingDatapoints, reasonDataSchema, type ReasonData } from '../events/datapoints';
-import type { Ignored } from '../model/action';
+import type { Ignored, UpdateAlarmAction } from '../model/action';
 import type { MissingTargetWarning } from '../model/missing-target';
 import type { Execution } from '../model/plan';
 import type { ObservedAlarm } from '../model/snapshot';
@@ -27,8 +30,11 @@ import { executionEmail } from '../notify/email';
 import { isProtected, TAGS } from '../model/tags';
 import { alarmName, type InstanceTarget } from '../policy/policy';
 import { desiredAlarms, planAlarms } from '../plan/alarms';
+import { planSelfAlarms, stackRegion, type DeployedStack } from '../plan/self-alarms';
+import { stackPrefix } from '../model/stack';
+import { AlarmsAdapter } from '../aws/alarms';
 import { findMissingTargets } from '../plan/missing-targets';
-import { executeActions, planned } from './execute';
+import { executeActions, planned, type ExecutionEnv } from './execute';
 import { watchFailovers } from './failover-watch';
 import { applyTrigger } from './handle-trigger';
 import { warnMissingTargets, type FoundAgain } from './missing-targets';
@@ -119,6 +125,7 @@ async function resolveInstances(
     if (found.length === 1) {
       const instance = found[0]!;
       ids[target.name] = instance.id;
+      rt.telemetry.count('InstanceTypeInUse', { target: target.name, type: instance.type });
       // Adopted: the resize function's IAM role may stop, change and retire only instances so tagged,
       // and move only Elastic IPs so tagged (the instance's own, adopted with it).
       const address = instance.elasticIp;
@@ -143,7 +150,26 @@ async function resolveInstances(
   return { ids, matches, problems };
 }
 
-export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<ReconcileResult> {
+/** The stack's own alarms: what to do about them, and how (their region's CloudWatch). */
+async function planStackAlarms(
+  rt: Runtime,
+  stack: DeployedStack,
+): Promise<{ actions: UpdateAlarmAction[]; env: ExecutionEnv }> {
+  const alarms = new AlarmsAdapter(rt.aws.inRegion(stackRegion(stack)));
+  const observed = await alarms.describeByPrefix(`${stackPrefix(stack.stage)}-`, () => false);
+  const env = fleetEnv(rt);
+  return { actions: planSelfAlarms(stack, observed), env: { ...env, ports: { ...env.ports, alarms } } };
+}
+
+/**
+ * `stack`: the deployed stack reconcile runs for (the scheduled function's, or the stage the CLI found
+ * deployed), whose own alarms it keeps too; without it, only the policy's alarms.
+ */
+export async function reconcile(
+  rt: Runtime,
+  alarmTopicArn: string,
+  stack?: DeployedStack,
+): Promise<ReconcileResult> {
   const groupNames = rt.policy.targets.flatMap((t) =>
     t.kind === 'auto-scaling-group' ? [t.autoScalingGroup] : [],
   );
@@ -159,14 +185,18 @@ export async function reconcile(rt: Runtime, alarmTopicArn: string): Promise<Rec
   const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, region, ids).map((d) => d.alarm.name));
   // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
   const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
-  const actions = planAlarms(rt.policy, alarmTopicArn, region, observed, ids);
+  const fleetActions = planAlarms(rt.policy, alarmTopicArn, region, observed, ids);
+  const own = stack ? await planStackAlarms(rt, stack) : undefined;
   const now = rt.now().toISOString();
   const trigger = { kind: 'schedule' as const, time: now, region };
   const alarms: Execution = {
     trigger,
-    actions,
+    actions: [...fleetActions, ...(own?.actions ?? [])],
     ignored: problems,
-    outcomes: await executeActions(planned(actions), fleetEnv(rt)),
+    outcomes: [
+      ...(await executeActions(planned(fleetActions), fleetEnv(rt))),
+      ...(own ? await executeActions(planned(own.actions), own.env) : []),
+    ],
   };
   const email = executionEmail(alarms, rt.policy);
   if (email && rt.notifier) {

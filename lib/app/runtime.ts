@@ -15,6 +15,7 @@ import { httpProbe, type HealthProbe } from '../aws/health-probe';
 import type { ActionContext } from '../actions/action-module';
 import type { FailoversPort, Ports, RefreshesPort, ResizesPort } from '../actions/ports';
 import type { Logger } from '../log';
+import { noTelemetry, type Telemetry } from '../telemetry/telemetry';
 import type { ExecutionEnv } from './execute';
 
 export interface Runtime {
@@ -37,6 +38,8 @@ export interface Runtime {
   alarmTopicArn?: string;
   probe: HealthProbe;
   log: Logger;
+  /** The orchestrator's own metrics (README "Logs and metrics"); deployed: CloudWatch EMF. */
+  telemetry: Telemetry;
   now: () => Date;
   /** Plan and notify "would do", change nothing (`--dry-run`, or the policy's `dryRun`). */
   dryRun: boolean;
@@ -52,6 +55,8 @@ export interface RuntimeOptions {
   failovers?: (rt: Runtime) => FailoversPort;
   refreshes?: (rt: Runtime) => RefreshesPort;
   log: Logger;
+  /** @default noTelemetry (the CLI, tests) */
+  telemetry?: Telemetry;
   dryRun?: boolean;
   now?: () => Date;
   probe?: HealthProbe;
@@ -74,6 +79,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     ...(o.alarmTopicArn ? { alarmTopicArn: o.alarmTopicArn } : {}),
     probe: o.probe ?? httpProbe,
     log: o.log,
+    telemetry: o.telemetry ?? noTelemetry,
     now: o.now ?? (() => new Date()),
     dryRun: (o.dryRun ?? false) || o.policy.dryRun,
   };

@@ -96,7 +96,7 @@ export class AlarmsAdapter {
       ),
     );
     // PutMetricAlarm ignores Tags when the alarm already exists: tag a repaired alarm explicitly.
-    if (existingArn) {
+    if (existingArn && tags.length > 0) {
       await call('TagResource', () =>
         client.send(new sdk.TagResourceCommand({ ResourceARN: existingArn, Tags: tags })),
       );

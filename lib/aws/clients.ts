@@ -16,6 +16,7 @@ import type * as Pricing from '@aws-sdk/client-pricing';
 import type * as Tagging from '@aws-sdk/client-resource-groups-tagging-api';
 import type * as SFN from '@aws-sdk/client-sfn';
 import type * as SNS from '@aws-sdk/client-sns';
+import type * as SQS from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
   region?: string;
@@ -63,6 +64,11 @@ export class AwsClients {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new Error("no AWS region: set AWS_REGION or the policy's region");
     this.region = region;
+  }
+
+  /** The same clients' options in another region (this one, if it is the same). */
+  inRegion(region: string): AwsClients {
+    return region === this.region ? this : new AwsClients({ ...this.options, region });
   }
 
   private config() {
@@ -124,5 +130,11 @@ export class AwsClients {
   readonly sns = lazy(async (): Promise<Loaded<SNS.SNSClient, typeof SNS>> => {
     const sdk = await import('@aws-sdk/client-sns');
     return { client: new sdk.SNSClient(this.config()), sdk };
+  });
+
+  /** The failed-events queue (Lambda's on-failure destination), read by `autopilot redrive`. */
+  readonly sqs = lazy(async (): Promise<Loaded<SQS.SQSClient, typeof SQS>> => {
+    const sdk = await import('@aws-sdk/client-sqs');
+    return { client: new sdk.SQSClient(this.config()), sdk };
   });
 }

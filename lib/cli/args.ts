@@ -14,6 +14,7 @@ export const COMMANDS = [
   'refresh-image',
   'prices',
   'cleanup',
+  'redrive',
   'sandbox',
   'schema',
 ] as const;
@@ -40,7 +41,14 @@ export interface CliArgs {
   /** `cleanup`: the mode (overrides the policy's) and the regions (`--region` may repeat). */
   mode?: 'report' | 'mark' | 'delete';
   regions?: string[];
+  /** `validate`, `plan`, `prices`, `cleanup` in report mode: e-mail the result (they send none otherwise). */
+  notify: boolean;
+  /** Write the JSON log lines, down to debug, on stderr. */
+  verbose: boolean;
 }
+
+/** The commands that change nothing, and so e-mail only when asked (`--notify`). */
+export const NOTIFY_ON_REQUEST: readonly Command[] = ['validate', 'plan', 'prices', 'cleanup'];
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -54,6 +62,8 @@ const OPTIONS = {
   to: { type: 'string' },
   refresh: { type: 'boolean' },
   strategy: { type: 'string' },
+  notify: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -69,13 +79,18 @@ Commands:
   refresh-image TARGET     a new image of the target's source instance, rolled out to its group, old images retired
   prices [TYPE...]         the dated on-demand price table [--refresh: beside the Pricing API's prices]
   cleanup                  find orphaned resources, with their monthly cost [--mode report|mark|delete]
+  redrive                  feed the events whose invocation failed for good back through their use case
   schema                   print the policy file's JSON Schema (for editors)
   sandbox                  run the local sandbox against a local AWS (npm start)
 
 Options:
   --config FILE            policy file (default: $AUTOPILOT_CONFIG, else ./autopilot.yml)
   --format json|table      output format (default: table); json prints one document on stdout
-  --dry-run                plan and notify "would do", change nothing
+  --dry-run                plan and notify "would do", change nothing (redrive: read, delete nothing)
+  --notify                 validate, plan, prices, cleanup --mode report: e-mail the result to the
+                           deployed stage's notifications topic (they change nothing, and e-mail nothing
+                           unless asked)
+  --verbose                write the JSON log lines (down to debug) on stderr
   --stage NAME             deployment stage whose topics and table to use (default: $AUTOPILOT_STAGE, else dev)
   --region REGION          AWS region (default: the policy's region, else $AWS_REGION); cleanup: may repeat
   --mode MODE              cleanup: report (change nothing), mark (tag with a deletion date), delete
@@ -98,9 +113,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [name, ...extra] = positionals;
-  if (values.version) return { command: 'version', format: 'table', dryRun: false, keep: false };
-  if (values.help || name === undefined || name === 'help')
-    return { command: 'help', format: 'table', dryRun: false, keep: false };
+  const bare = { format: 'table', dryRun: false, keep: false, notify: false, verbose: false } as const;
+  if (values.version) return { command: 'version', ...bare };
+  if (values.help || name === undefined || name === 'help') return { command: 'help', ...bare };
   if (!(COMMANDS as readonly string[]).includes(name)) {
     throw new ValidationError(
       '(command)',
@@ -124,6 +139,13 @@ export function parseCli(argv: readonly string[]): CliArgs {
     );
   const cleanup = command === 'cleanup' ? cleanupArgs(values.mode, regions) : undefined;
   if (!cleanup && values.mode !== undefined) throw new ValidationError('--mode', 'only cleanup takes a mode');
+  if (values.notify && !NOTIFY_ON_REQUEST.includes(command))
+    throw new ValidationError(
+      '--notify',
+      `only ${NOTIFY_ON_REQUEST.join(', ')} take it: ${command} e-mails what it does anyway`,
+    );
+  if (values.notify && cleanup?.mode && cleanup.mode !== 'report')
+    throw new ValidationError('--notify', `cleanup --mode ${cleanup.mode} e-mails its report anyway`);
   if ((command === 'plan' || command === 'apply') && !values.event) {
     throw new ValidationError('--event', `required by ${command} (a file with the event, or - for stdin)`);
   }
@@ -132,6 +154,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     format,
     dryRun: values['dry-run'] ?? false,
     keep: values.keep ?? false,
+    notify: values.notify ?? false,
+    verbose: values.verbose ?? false,
     ...(values.config ? { config: values.config } : {}),
     ...(values.event ? { event: values.event } : {}),
     ...(values.stage ? { stage: values.stage } : {}),

@@ -1,10 +1,26 @@
-/** What every command gets: its arguments, where to write, and how to build a runtime. */
+/**
+ * What every command gets: its arguments, where to write, and how to reach the stage's deployment.
+ *
+ * Two runtimes, so that a command changes only what it says it will: `readRuntime` finds the stage's
+ * table and topics and creates nothing (validate, plan, prices, cleanup in report mode); `runtime`
+ * creates what is missing, for the commands that change the fleet, and says on stderr what it created.
+ */
 import { readFileSync } from 'node:fs';
-import { ensureDeployment, stageOf, stateTableName } from '../aws/deployment';
+import {
+  deployCommand,
+  findDeployment,
+  provisionDeployment,
+  resourceNames,
+  stageOf,
+  type CreatedResource,
+  type FoundDeployment,
+} from '../aws/deployment';
 import { AwsClients } from '../aws/clients';
+import { Notifier } from '../aws/notifier';
 import { ValidationError } from '../errors';
-import { jsonLogger, levelFromEnv } from '../log';
+import { jsonLogger, levelFromEnv, powertoolsJsonLogger, type Logger } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
+import type { Email } from '../model/email';
 import { loadPolicy, policyPath } from '../policy/load';
 import type { Policy } from '../policy/policy';
 import { lazyRefreshStarter } from '../workflows/refresh-lazy';
@@ -21,18 +37,43 @@ export interface Io {
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
+/**
+ * The CLI's log, on stderr so that stdout stays the command's output. `--verbose` writes the functions'
+ * own JSON lines (Powertools Logger's format, correlation ids included), down to debug; without it the
+ * CLI prints as before: its JSON lines at the environment's level (`POWERTOOLS_LOG_LEVEL`,
+ * `AUTOPILOT_LOG_LEVEL`; info by default).
+ */
+export const cliLogger = (io: Pick<Io, 'stderr' | 'env'>, verbose: boolean): Logger =>
+  verbose
+    ? powertoolsJsonLogger((line) => io.stderr(line), 'debug', io.env)
+    : jsonLogger((line) => io.stderr(line), levelFromEnv(io.env));
+
+/** The lines on stderr that say what a command created because the stage was not deployed. */
+export function createdLines(stage: string, region: string, created: readonly CreatedResource[]): string[] {
+  if (created.length === 0) return [];
+  return [
+    `autopilot: stage ${stage} is not deployed in ${region}; this command created what it needs:`,
+    ...created.map((c) => `autopilot:   ${c.kind} ${c.name}${c.arn ? ` (${c.arn})` : ''}`),
+    `autopilot: they are the resources \`${deployCommand(stage)}\` creates and owns; delete them before deploying that stage (CloudFormation does not take over a table that exists)`,
+  ];
+}
+
 export class CliContext {
-  readonly log;
+  readonly log: Logger;
 
   constructor(
     readonly args: CliArgs,
     readonly io: Io,
   ) {
-    this.log = jsonLogger((line) => io.stderr(line), levelFromEnv(io.env));
+    this.log = cliLogger(io, args.verbose);
   }
 
   get env(): NodeJS.ProcessEnv {
     return this.io.env;
+  }
+
+  get stage(): string {
+    return stageOf(this.args.stage, this.env);
   }
 
   policy(): Policy {
@@ -58,11 +99,11 @@ export class CliContext {
     }
   }
 
-  region(policy: Policy): string | undefined {
-    return this.args.region ?? policy.region ?? this.env.AWS_REGION ?? this.env.AWS_DEFAULT_REGION;
+  region(policy: Policy | undefined): string | undefined {
+    return this.args.region ?? policy?.region ?? this.env.AWS_REGION ?? this.env.AWS_DEFAULT_REGION;
   }
 
-  private regionOrFail(policy: Policy): string {
+  regionOrFail(policy: Policy | undefined): string {
     const region = this.region(policy);
     if (!region)
       throw new ValidationError(
@@ -72,28 +113,72 @@ export class CliContext {
     return region;
   }
 
-  /**
-   * A runtime that only reads (no topic, no table created). Its alarm topic is known only from
-   * `AUTOPILOT_ALARM_TOPIC_ARN` (finding the stage's would take AWS calls): without it, `plan` cannot
-   * tell an event from another topic, which `apply` ignores.
-   */
-  readOnlyRuntime(policy: Policy): Runtime {
-    const stage = stageOf(this.args.stage, this.env);
-    const alarmTopicArn = this.env.AUTOPILOT_ALARM_TOPIC_ARN;
-    return createRuntime({
-      policy,
-      stateTable: stateTableName(stage, this.env),
-      ...(alarmTopicArn ? { alarmTopicArn } : {}),
-      log: this.log,
-      dryRun: true,
-      client: { region: this.regionOrFail(policy) },
-    });
+  /** What exists of the stage in `region`; creates nothing. */
+  findDeployment(region: string): Promise<FoundDeployment> {
+    return findDeployment(new AwsClients({ region }), this.stage, this.env);
   }
 
-  /** A runtime that may change things; the stage's topics and table are created if missing. */
+  /**
+   * A runtime that only reads: the stage's table if it exists (duplicate detection) and its alarm topic
+   * if it exists (an event from another topic is told as such), found, never created; no notifier.
+   */
+  async readRuntime(policy: Policy): Promise<{ rt: Runtime; found: FoundDeployment }> {
+    const region = this.regionOrFail(policy);
+    const found = await this.findDeployment(region);
+    const rt = createRuntime({
+      policy,
+      stateTable: found.stateTable,
+      ...(found.alarmTopicArn ? { alarmTopicArn: found.alarmTopicArn } : {}),
+      log: this.log,
+      dryRun: true,
+      client: { region },
+    });
+    return { rt, found };
+  }
+
+  /**
+   * `--notify`: the deployed stage's notifications topic, found (never created). A stage that is not
+   * deployed has none: bad input, naming the topic and the command that deploys it.
+   */
+  async requestedNotifier(region: string, found?: FoundDeployment): Promise<Notifier | undefined> {
+    if (!this.args.notify) return undefined;
+    const deployment = found ?? (await this.findDeployment(region));
+    if (!deployment.notifyTopicArn)
+      throw new ValidationError(
+        '--notify',
+        `stage ${this.stage} is not deployed in ${region}: there is no SNS topic ${resourceNames(this.stage).notifyTopic} to e-mail to (deploy it first: ${deployCommand(this.stage)})`,
+      );
+    return new Notifier(new AwsClients({ region }), deployment.notifyTopicArn);
+  }
+
+  /** Publishes a `--notify` e-mail; what was sent, for the command's output. */
+  async notify(
+    notifier: Notifier | undefined,
+    email: Email,
+  ): Promise<{ subject: string; messageId?: string } | undefined> {
+    if (!notifier) return undefined;
+    const messageId = await notifier.publish(email);
+    return { subject: email.subject, ...(messageId ? { messageId } : {}) };
+  }
+
+  /**
+   * The stage's deployment for a command that changes the fleet: found, or where the stage is not
+   * deployed, created (and said so on stderr, resource by resource).
+   */
+  async provision(region: string) {
+    const { deployment, created } = await provisionDeployment(
+      new AwsClients({ region }),
+      this.stage,
+      this.env,
+    );
+    for (const line of createdLines(this.stage, region, created)) this.io.stderr(line);
+    return { deployment, created };
+  }
+
+  /** A runtime that may change things, on the stage's deployment (see `provision`). */
   async runtime(policy: Policy) {
     const region = this.regionOrFail(policy);
-    const deployment = await ensureDeployment(new AwsClients({ region }), stageOf(this.args.stage, this.env));
+    const { deployment, created } = await this.provision(region);
     const rt = createRuntime({
       policy,
       stateTable: deployment.stateTable,
@@ -106,6 +191,6 @@ export class CliContext {
       dryRun: this.args.dryRun,
       client: { region },
     });
-    return { rt, deployment };
+    return { rt, deployment, created };
   }
 }

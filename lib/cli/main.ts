@@ -11,6 +11,7 @@ import { refreshImage } from './commands/refresh-image';
 import { resize } from './commands/resize';
 import { prices } from './commands/prices';
 import { cleanup } from './commands/cleanup';
+import { redrive } from './commands/redrive';
 import { schema } from './commands/schema';
 import { validate } from './commands/validate';
 import { sandbox } from './commands/sandbox';
@@ -41,6 +42,8 @@ async function dispatch(ctx: CliContext): Promise<number> {
       return prices(ctx);
     case 'cleanup':
       return cleanup(ctx);
+    case 'redrive':
+      return redrive(ctx);
     case 'schema':
       return schema(ctx);
     case 'sandbox':

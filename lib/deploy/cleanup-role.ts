@@ -9,9 +9,14 @@
  * - `cleanupDelete` (role `delete`, scheduled in mode `delete` only) scans and deletes what is marked
  *   and due; it cannot write a tag nor the table. Deletions of kinds whose mark is a tag (EC2, Auto
  *   Scaling, CloudWatch alarms, SNS topics) are allowed only on resources that carry the mark and not
- *   `autopilot:protect=true` (`aws:ResourceTag`), and never on the deployment's own topics nor the
- *   policy's alarms (an explicit Deny). Launch configurations, launch-template versions and
- *   subscriptions take no tags: their marks are in the table, and the function re-verifies each.
+ *   `autopilot:protect=true` (`aws:ResourceTag`), and never on the deployment's own topics, the
+ *   policy's alarms nor the stack's own alarms (`<service>-<stage>-…`, lib/deploy/self-alarms.ts: an
+ *   explicit Deny, and the marking role is denied marking those). Launch configurations,
+ *   launch-template versions and subscriptions take no tags: their marks are in the table, and the
+ *   function re-verifies each.
+ *
+ * Both roles may also send to the failed-events queue: Lambda does, with the function's role, when an
+ * invocation failed for good (lib/deploy/stack.ts).
  *
  * Each role grants exactly `functionPermissions(name, policy)` (the packaging test checks it).
  */
@@ -19,6 +24,7 @@ import { CLEANUP_FUNCTIONS, cleanupPermissions, type CleanupRole } from './permi
 import { TAGS } from '../model/tags';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 import { alarmName, ruleFor, STATUS_CHECKS, statusAlarmName, type Policy } from '../policy/policy';
+import { failedEventsStatement, stackAlarmArns, type StackNames } from './stack';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -71,6 +77,8 @@ export function cleanupStatements(
   cleanup: CleanupPolicy,
   role: CleanupRole = 'mark',
   policy: Pick<Policy, 'alarmPrefix' | 'targets'> = { alarmPrefix: 'autopilot', targets: [] },
+  /** The stack's names: its own alarms are denied to cleanup (none denied without them). */
+  stack?: StackNames,
 ): Statement[] {
   const all = [...new Set([...cleanupPermissions(cleanup, role), 'sns:Publish'])].sort();
   const pick = (pred: (a: string) => boolean) => all.filter(pred);
@@ -90,6 +98,7 @@ export function cleanupStatements(
   if (table.length)
     statements.push({ Effect: 'Allow', Action: table, Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] } });
   statements.push({ Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'NotifyTopic' } });
+  statements.push(failedEventsStatement());
   if (tagWrites.length)
     statements.push({
       Effect: 'Allow',
@@ -124,6 +133,16 @@ export function cleanupStatements(
   const own = policyAlarmArns(policy);
   if (marked.includes('cloudwatch:DeleteAlarms') && own.length)
     statements.push({ Effect: 'Deny', Action: ['cloudwatch:DeleteAlarms'], Resource: own });
+  // The stack watches itself with these: CloudFormation's to keep, never an orphan to mark or delete.
+  const stackTags = tagWrites.filter((a) => a.startsWith('cloudwatch:'));
+  if (stack && stackTags.length)
+    statements.push({ Effect: 'Deny', Action: stackTags, Resource: [stackAlarmArns(stack)] });
+  if (stack && marked.includes('cloudwatch:DeleteAlarms'))
+    statements.push({
+      Effect: 'Deny',
+      Action: ['cloudwatch:DeleteAlarms'],
+      Resource: [stackAlarmArns(stack)],
+    });
   return statements;
 }
 
@@ -135,7 +154,10 @@ export interface CleanupFunctionDeployment {
 }
 
 /** What serverless.yml needs for each cleanup function, from the policy. */
-export function cleanupFunctions(policy: Policy): Record<string, CleanupFunctionDeployment> {
+export function cleanupFunctions(
+  policy: Policy,
+  stack: StackNames,
+): Record<string, CleanupFunctionDeployment> {
   const cleanup = policy.cleanup ?? defaultCleanupPolicy();
   return Object.fromEntries(
     Object.entries(CLEANUP_FUNCTIONS).map(([name, role]) => [
@@ -143,7 +165,7 @@ export function cleanupFunctions(policy: Policy): Record<string, CleanupFunction
       {
         schedule: cleanup.schedule,
         enabled: role === 'mark' || cleanup.mode === 'delete',
-        statements: cleanupStatements(cleanup, role, policy),
+        statements: cleanupStatements(cleanup, role, policy, stack),
       },
     ]),
   );

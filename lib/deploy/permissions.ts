@@ -7,6 +7,7 @@
  */
 import { ACTIONS } from '../actions/registry';
 import type { ActionType } from '../model/action';
+import type { StackFunction } from '../model/stack';
 import { CATEGORIES, markPermissions, scanPermissions } from '../model/cleanup-categories';
 import { defaultCleanupPolicy, type CleanupPolicy } from '../policy/cleanup';
 
@@ -129,6 +130,11 @@ export const CAPABILITY_PERMISSIONS = {
   state: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** E-mails through the notifications topic. */
   notify: ['sns:Publish'],
+  /**
+   * Not the code's call but Lambda's, made with the function's role: an asynchronous invocation that
+   * failed after Lambda's retries is sent to the failed-events queue (its on-failure destination).
+   */
+  failedEvents: ['sqs:SendMessage'],
 } as const;
 
 export type Capability = keyof typeof CAPABILITY_PERMISSIONS;
@@ -139,12 +145,20 @@ export interface FunctionNeeds {
 }
 
 /** Each deployed function (by its name in serverless.yml) and what it does. */
-export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
+export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Alarms scale, resize and fail over (status checks); an EC2 state change fails over; a command on
   // the alarm topic starts an image refresh.
   onEvent: {
     actions: ['set-desired-capacity', 'resize-instance', 'fail-over', 'refresh-image'],
-    capabilities: ['readGroups', 'readInstances', 'readFailover', 'readRefresh', 'state', 'notify'],
+    capabilities: [
+      'readGroups',
+      'readInstances',
+      'readFailover',
+      'readRefresh',
+      'state',
+      'notify',
+      'failedEvents',
+    ],
   },
   // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event; a
   // failover target's address on a gone or stopped instance starts a failover.
@@ -158,9 +172,10 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
       'readAlarms',
       'state',
       'notify',
+      'failedEvents',
     ],
   },
-  // Every step of the resize and failover state machines.
+  // Every step of the resize and failover state machines (invoked synchronously: no failed-events queue).
   resizeTask: {
     actions: ['move-address', 'update-alarm'],
     capabilities: ['readInstances', 'resizeInstances', 'failOverInstances', 'state', 'notify'],
@@ -173,9 +188,9 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
   // Cleanup runs under two roles, so that neither alone can delete what was never marked: `cleanup`
   // scans and marks (and unmarks), `cleanupDelete` scans and deletes what is marked and due. What each
   // reads, marks or deletes depends on the policy's cleanup mode and categories: cleanupPermissions().
-  cleanup: { actions: [], capabilities: ['notify'] },
-  cleanupDelete: { actions: [], capabilities: ['notify'] },
-};
+  cleanup: { actions: [], capabilities: ['notify', 'failedEvents'] },
+  cleanupDelete: { actions: [], capabilities: ['notify', 'failedEvents'] },
+} satisfies Record<StackFunction, FunctionNeeds>;
 
 /** The two cleanup functions, by the share of the work each does. */
 export type CleanupRole = 'mark' | 'delete';

@@ -2,8 +2,7 @@
  * The scheduled cleanup functions' bodies: the policy's cleanup, in its mode, e-mailed once; `cleanup`
  * makes the marks and unmarks, `cleanupDelete` the deletions (each under its own role).
  */
-import { runCleanup } from '../app/cleanup';
-import { MarkTable } from '../aws/cleanup/mark-table';
+import { runScheduledCleanup } from '../app/cleanup';
 import type { CleanupPhase } from '../model/cleanup';
 import type { AutopilotContext } from './middleware';
 
@@ -14,17 +13,7 @@ export const onCleanupDeleteSchedule = (_event: unknown, context: AutopilotConte
 
 async function cleanupRun(phase: CleanupPhase, context: AutopilotContext) {
   const { rt, deployment } = context.autopilot;
-  const { report } = await runCleanup({
-    policy: rt.policy,
-    phase,
-    defaultRegion: rt.aws.region,
-    now: rt.now(),
-    dryRun: rt.dryRun,
-    ...(rt.notifier ? { notifier: rt.notifier } : {}),
-    marks: new MarkTable(rt.aws, deployment.stateTable),
-    ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
-    log: rt.log,
-  });
+  const { report } = await runScheduledCleanup(rt, deployment, phase);
   // A failed scan is reported (e-mailed), not thrown: retrying the invocation at once rarely helps,
   // and the next scheduled run tries again.
   return {

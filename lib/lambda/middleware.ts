@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import type { MiddlewareObj } from '@middy/core';
 import { AutopilotError, ValidationError, errorMessage, isRetryable } from '../errors';
 import { setDeadline } from '../aws/retry';
+import { containerTelemetry } from './observability';
 import { lambdaRuntime, type LambdaRuntime } from './runtime';
 
 /** Time kept back at the end of an invocation: to log, release the event's claim and return. */
@@ -23,25 +24,20 @@ export function withRuntime(): MiddlewareObj<unknown, unknown, Error, AutopilotC
 }
 
 /**
- * Logs a failure as one structured line before Lambda sees it. The error is re-thrown: a malformed
- * event must fail visibly (the bad field is in the message), and a retryable one must be retried.
+ * Logs a failure as one structured line before Lambda sees it (with the request id and the cold-start
+ * flag, as every line of the invocation). The error is re-thrown: a malformed event must fail visibly
+ * (the bad field is in the message), and a retryable one must be retried.
  */
 export function logErrors(): MiddlewareObj<unknown, unknown, Error, Context> {
   return {
     name: 'logErrors',
     onError(request) {
       const error = request.error;
-      console.error(
-        JSON.stringify({
-          time: new Date().toISOString(),
-          level: 'error',
-          message: errorMessage(error),
-          error: error instanceof AutopilotError ? error.name : (error as Error | undefined)?.name,
-          ...(error instanceof ValidationError ? { field: error.field } : {}),
-          retryable: isRetryable(error),
-          requestId: request.context.awsRequestId,
-        }),
-      );
+      containerTelemetry().log.log('error', errorMessage(error), {
+        error: error instanceof AutopilotError ? error.name : (error as Error | undefined)?.name,
+        ...(error instanceof ValidationError ? { field: error.field } : {}),
+        retryable: isRetryable(error),
+      });
     },
   };
 }

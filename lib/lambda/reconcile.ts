@@ -4,7 +4,11 @@ import type { AutopilotContext } from './middleware';
 
 export async function onSchedule(_event: unknown, context: AutopilotContext) {
   const { rt, deployment } = context.autopilot;
-  const result = await reconcile(rt, deployment.alarmTopicArn);
+  // Deployed, by definition: the stack's own alarms are kept too.
+  const result = await reconcile(rt, deployment.alarmTopicArn, {
+    stage: deployment.stage,
+    notifyTopicArn: deployment.notifyTopicArn,
+  });
   return {
     alarms: result.alarms.outcomes.map((o) => ({
       type: o.action.type,

@@ -4,9 +4,10 @@
  * AWS faults; its Retry matches them), anything else goes to its Catch (rollback).
  */
 import { ValidationError } from '../errors';
+import { withCorrelationId } from '../log';
 import type { RefreshState } from '../model/refresh-state';
 import { refreshDeps } from '../workflows/refresh-starter';
-import { runRefreshStep } from '../workflows/refresh-steps';
+import { REFRESH_STEPS, runRefreshStep } from '../workflows/refresh-steps';
 import { stepError } from '../workflows/step-errors';
 import type { AutopilotContext } from './middleware';
 
@@ -23,9 +24,15 @@ export async function onRefreshStep(
     throw new ValidationError('(event)', 'expected { step, data } from the refresh-image state machine');
   if (typeof event.data.target !== 'string' || !event.data.target)
     throw new ValidationError('data.target', 'expected the name of a target with imageRefresh');
-  try {
-    return await runRefreshStep(refreshDeps(context.autopilot.rt), event.step, event.data);
-  } catch (error) {
-    throw stepError(error);
-  }
+  const { rt } = context.autopilot;
+  // The operation's key: its steps' lines share the correlation id of the decision that started it.
+  return withCorrelationId(event.data.key, async () => {
+    try {
+      return await runRefreshStep(refreshDeps(rt), event.step, event.data);
+    } catch (error) {
+      const step = REFRESH_STEPS.includes(event.step) ? event.step : 'unknown';
+      rt.telemetry.count('FailedSteps', { workflow: 'refresh-image', step });
+      throw stepError(error);
+    }
+  });
 }

@@ -8,11 +8,12 @@
 import { stepError } from '../workflows/step-errors';
 import type { FailoverState } from '../model/failover-state';
 import type { ResizeState } from '../model/resize-state';
-import { runFailoverStep } from '../workflows/failover-steps';
-import { runResizeStep } from '../workflows/resize-steps';
+import { FAILOVER_STEPS, runFailoverStep } from '../workflows/failover-steps';
+import { RESIZE_STEPS, runResizeStep } from '../workflows/resize-steps';
 import { resizeDeps } from '../workflows/starter';
 import type { AutopilotContext } from './middleware';
 import { ValidationError } from '../errors';
+import { withCorrelationId } from '../log';
 
 export type StepEvent =
   | { workflow?: 'resize'; step: string; data: ResizeState }
@@ -27,12 +28,19 @@ export async function onResizeStep(
   }
   if (event.workflow !== undefined && event.workflow !== 'resize' && event.workflow !== 'failover')
     throw new ValidationError('workflow', `expected resize or failover, not ${String(event.workflow)}`);
-  const deps = resizeDeps(context.autopilot.rt);
-  try {
-    return event.workflow === 'failover'
-      ? await runFailoverStep(deps, event.step, event.data)
-      : await runResizeStep(deps, event.step, event.data);
-  } catch (error) {
-    throw stepError(error);
-  }
+  const { rt } = context.autopilot;
+  const deps = resizeDeps(rt);
+  const workflow = event.workflow ?? 'resize';
+  // The operation's key: its steps' lines share the correlation id of the decision that started it.
+  return withCorrelationId(event.data.key, async () => {
+    try {
+      return event.workflow === 'failover'
+        ? await runFailoverStep(deps, event.step, event.data)
+        : await runResizeStep(deps, event.step, event.data);
+    } catch (error) {
+      const known = (workflow === 'failover' ? FAILOVER_STEPS : RESIZE_STEPS).includes(event.step);
+      rt.telemetry.count('FailedSteps', { workflow, step: known ? event.step : 'unknown' });
+      throw stepError(error);
+    }
+  });
 }

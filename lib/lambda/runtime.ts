@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import { deploymentFromEnv, type Deployment } from '../aws/deployment';
 import { AutopilotError } from '../errors';
-import { jsonLogger, levelFromEnv } from '../log';
 import { createRuntime, type Runtime } from '../app/runtime';
 import type { Policy } from '../policy/policy';
 import { validatePolicy } from '../policy/validate';
 import { lazyRefreshStarter } from '../workflows/refresh-lazy';
 import { failoverStarterFromEnv } from '../workflows/failover-starter';
 import { resizeStarterFromEnv } from '../workflows/starter';
+import { containerTelemetry } from './observability';
 
 export interface LambdaRuntime {
   rt: Runtime;
@@ -53,7 +53,10 @@ export async function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     // On Step Functions when AUTOPILOT_REFRESH_STATE_MACHINE_ARN is set (on-event, deployed); its modules
     // load on the first refresh, so the functions that never start one do not load them.
     refreshes: (runtime) => lazyRefreshStarter(runtime, env),
-    log: jsonLogger((line) => console.log(line), levelFromEnv(env)),
+    // Powertools' Logger and Metrics: the same instances the middlewares give the invocation's context
+    // and flush.
+    log: containerTelemetry().log,
+    telemetry: containerTelemetry().telemetry,
   });
   cached = { rt, deployment };
   return cached;

@@ -10,7 +10,7 @@ import { ActionFailedError, ResizeRefused } from '../errors';
 import type { FailoverRecord, FailoverState } from '../model/failover-state';
 import { TAGS } from '../model/tags';
 import type { ResizeDeps } from './resize-deps';
-import { failoverEmail } from './failover-email';
+import { failoverEmail, outageSeconds } from './failover-email';
 import {
   act,
   healthy,
@@ -178,7 +178,12 @@ const steps: Record<string, Step> = {
 
   async Finish(d, s) {
     let op = await progress(d, s);
-    if (!op.finishedAt) op = await remember(d, s, { finishedAt: d.now().toISOString() });
+    if (!op.finishedAt) {
+      op = await remember(d, s, { finishedAt: d.now().toISOString() });
+      // Once per operation: a re-run after a crash finds it finished.
+      const outage = outageSeconds(s, op);
+      if (outage !== undefined) d.telemetry?.measure('FailoverOutageSeconds', outage, { target: s.target });
+    }
     if (!op.notified && d.notifier) {
       const holder = await d.instances.addressHolder(s.allocationId);
       await d.notifier.publish(failoverEmail(s, op, 'applied', holder));

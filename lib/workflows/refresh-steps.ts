@@ -360,6 +360,8 @@ const steps: Record<string, Step> = {
   },
 };
 
+export const REFRESH_STEPS = Object.keys(steps);
+
 export async function runRefreshStep(
   deps: RefreshDeps,
   step: string,

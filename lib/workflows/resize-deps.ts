@@ -7,6 +7,7 @@ import type { Notifier } from '../aws/notifier';
 import type { StateStore } from '../aws/state-store';
 import type { Policy } from '../policy/policy';
 import type { HealthProbe } from '../aws/health-probe';
+import type { Telemetry } from '../telemetry/telemetry';
 
 export interface ResizeDeps {
   policy: Policy;
@@ -19,5 +20,7 @@ export interface ResizeDeps {
   notifier?: Notifier;
   probe: HealthProbe;
   log: Logger;
+  /** Where the downtime of a finished resize or failover is recorded. @default none */
+  telemetry?: Telemetry;
   now: () => Date;
 }

@@ -10,7 +10,7 @@ import { TAGS } from '../model/tags';
 import { checkCompatibility } from '../plan/compatibility';
 import type { ResizeDeps } from './resize-deps';
 import type { OperationRecord, ResizeState } from '../model/resize-state';
-import { resizeEmail } from './resize-email';
+import { resizeEmail, unreachableSeconds } from './resize-email';
 import {
   act,
   healthy,
@@ -184,6 +184,9 @@ const steps: Record<string, Step> = {
         to: s.to,
       });
       op = await remember(d, s, { recorded: true, finishedAt: at });
+      // Once per operation, with the change: a re-run after a crash finds it recorded.
+      const down = unreachableSeconds(s, op);
+      if (down !== undefined) d.telemetry?.measure('ResizeDowntimeSeconds', down, { target: s.target });
     }
     if (!op.notified && d.notifier) {
       await d.notifier.publish(resizeEmail(s, op, 'applied'));

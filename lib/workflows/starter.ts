@@ -30,6 +30,7 @@ export const resizeDeps = (rt: Runtime): ResizeDeps => ({
   ...(rt.notifier ? { notifier: rt.notifier } : {}),
   probe: rt.probe,
   log: rt.log,
+  telemetry: rt.telemetry,
   now: rt.now,
 });
 

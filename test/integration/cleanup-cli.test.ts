@@ -70,7 +70,8 @@ describe('autopilot cleanup', () => {
       },
     ]);
     expect(doc.totals).toEqual({ count: 3, monthlyCostUsd: 17.3 });
-    expect(doc.notification.subject).toBe('[ec2-autopilot] cleanup: 3 orphans, $17.30/month to save');
+    // Report mode changes nothing and e-mails only when asked (--notify: test/integration/cli-writes.test.ts).
+    expect(doc.notification).toBeUndefined();
   });
 
   it('prints a table, with the progress of the scan on stderr', () => {

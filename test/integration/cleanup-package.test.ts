@@ -4,10 +4,11 @@
  * permissions registry declares; the marking role deletes nothing and the deleting role writes no mark
  * (neither alone can delete what was never marked); read-only in `report` mode; tag writes limited to
  * the mark's key; deletions of tagged kinds (alarms and topics included) only on marked, unprotected
- * resources; never the deployment's own topics nor the policy's alarms. (The packaging test checks the
- * same on the real template, for the repository's policy.) The one packaging of a modified policy here
+ * resources; never the deployment's own topics, the policy's alarms nor the stack's own alarms (neither
+ * marked nor deleted). (The packaging test checks the same on the real template, for the repository's
+ * policy.) The one packaging of a modified policy here
  * also carries what the repository's policy lacks: an image refresh, and a failover target (its EC2
- * state-change subscription and its status-check alarms).
+ * state-change subscription, its status-check alarms, and the dashboard showing them).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import type { Statement } from '../../lib/deploy/cleanup-role';
 import { functionPermissions } from '../../lib/deploy/permissions';
 import { parsePolicy } from '../../lib/policy/load';
+import { renderDashboard, widgetAlarms } from '../support/dashboard';
 
 const ROOT = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'autopilot-cleanup-role-'));
@@ -34,9 +36,13 @@ function fromPolicy(policy: string): Roles {
     process.execPath,
     [
       '-e',
+      // As the framework calls them: with its resolveVariable, for service and stage.
       `const p = require(${JSON.stringify(join(ROOT, 'resources', 'from-policy.js'))});
-       process.stdout.write(JSON.stringify({ schedule: p.cleanupSchedule(), deleteEnabled: p.cleanupDeleteEnabled(),
-         mark: p.cleanupStatements(), delete: p.cleanupDeleteStatements() }));`,
+       const vars = { 'self:service': 'ec2-autopilot', 'sls:stage': 'test' };
+       const ctx = { resolveVariable: async (v) => vars[v] };
+       (async () => process.stdout.write(JSON.stringify({ schedule: await p.cleanupSchedule(ctx),
+         deleteEnabled: await p.cleanupDeleteEnabled(ctx), mark: await p.cleanupStatements(ctx),
+         delete: await p.cleanupDeleteStatements(ctx) })))();`,
     ],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AUTOPILOT_CONFIG: file } },
   );
@@ -50,6 +56,10 @@ const WRITES = /:(Create|Delete|Tag|Untag|Release|Deregister|Terminate|Unsubscri
 const DELETES = /:(Delete(?!Tags)|Release|Deregister|Terminate|Unsubscribe)/;
 const TARGETS =
   'targets:\n  - name: web\n    autoScalingGroup: web-asg\n    scaleOut: { when: { above: 70 }, add: 1 }\n';
+/** The alarms the stack watches itself with (lib/deploy/self-alarms.ts): `<service>-<stage>-…`. */
+const STACK_ALARMS = {
+  'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:ec2-autopilot-test-*',
+};
 
 describe.each([
   ['report', 'version: 1\n'],
@@ -121,13 +131,30 @@ describe.each([
   });
 
   if (mode === 'delete')
-    it("never deletes the deployment's own topics nor the policy's alarms", () => {
+    it("never deletes the deployment's own topics, the policy's alarms nor the stack's own alarms", () => {
       const denied = roles.delete.filter((s) => s.Effect === 'Deny');
       const topics = denied.find((s) => s.Action.includes('sns:DeleteTopic'))!;
       expect(topics.Resource).toEqual([{ Ref: 'AlarmTopic' }, { Ref: 'NotifyTopic' }]);
-      const alarms = denied.find((s) => s.Action.includes('cloudwatch:DeleteAlarms'))!;
-      expect(JSON.stringify(alarms.Resource)).toContain(':alarm:autopilot-web-high');
-      expect(JSON.stringify(alarms.Resource)).not.toContain('*');
+      const [alarms, stack, ...more] = denied.filter((s) => s.Action.includes('cloudwatch:DeleteAlarms'));
+      expect(more).toEqual([]);
+      expect(JSON.stringify(alarms!.Resource)).toContain(':alarm:autopilot-web-high');
+      expect(JSON.stringify(alarms!.Resource)).not.toContain('*');
+      expect(stack).toEqual({
+        Effect: 'Deny',
+        Action: ['cloudwatch:DeleteAlarms'],
+        Resource: [STACK_ALARMS],
+      });
+    });
+
+  if (mode !== 'report')
+    it("never marks the stack's own alarms", () => {
+      expect(roles.mark.filter((s) => s.Effect === 'Deny')).toEqual([
+        {
+          Effect: 'Deny',
+          Action: ['cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+          Resource: [STACK_ALARMS],
+        },
+      ]);
     });
 });
 
@@ -211,6 +238,32 @@ describe('the packaged template, with the repository policy in delete mode, an i
       'autopilot-blog-instance-check',
     ])
       expect(alarms).toContain(`:alarm:${name}"`);
+  });
+
+  it("denies cleanup the stack's own alarms, and the dashboard shows the failover target's status checks", () => {
+    const deny = (role: string, action: string) =>
+      statements(role).filter((s) => s.Effect === 'Deny' && s.Action.includes(action));
+    expect(
+      deny('CleanupDeleteIamRoleLambdaExecution', 'cloudwatch:DeleteAlarms').map((s) => s.Resource),
+    ).toContainEqual([STACK_ALARMS]);
+    expect(deny('CleanupIamRoleLambdaExecution', 'cloudwatch:TagResource').map((s) => s.Resource)).toEqual([
+      [STACK_ALARMS],
+    ]);
+    const alarms = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties.AlarmName as string);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const name of alarms) expect(name).toMatch(/^ec2-autopilot-test-/);
+    const { widgets } = renderDashboard(
+      template.Resources.Dashboard as { Properties: Record<string, unknown> },
+    );
+    const [blog] = widgets.filter((w) => w.type === 'alarm' && w.properties.title === 'blog: alarms');
+    expect(widgetAlarms(blog!).map((arn) => arn.split(':alarm:')[1])).toEqual([
+      'autopilot-blog-high',
+      'autopilot-blog-low',
+      'autopilot-blog-system-check',
+      'autopilot-blog-instance-check',
+    ]);
   });
 
   it('lets the refresh role image only the source, refresh only its group, retire only managed marked images', () => {

@@ -139,19 +139,22 @@ describe('events that must change nothing', () => {
     const records = event.Records as { Sns: { Message: string } }[];
     const message = JSON.parse(records[0]!.Sns.Message) as Record<string, unknown>;
     records[0]!.Sns.Message = JSON.stringify({ ...message, NewStateValue: 'ON_FIRE' });
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // Powertools' Logger writes through its own Console to process.stderr, not the global console.
+    const logged = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const failure = invoke(event);
     await expect(failure).rejects.toBeInstanceOf(ValidationError);
     await expect(failure).rejects.toMatchObject({ field: 'Records[0].Sns.Message.NewStateValue' });
+    const lines = logged.mock.calls.map((c) => String(c[0]));
+    logged.mockRestore();
     // One structured log line names the field, for CloudWatch Logs Insights.
-    expect(logged).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(logged.mock.calls[0]![0] as string)).toMatchObject({
-      level: 'error',
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'ERROR',
       error: 'ValidationError',
       field: 'Records[0].Sns.Message.NewStateValue',
       retryable: false,
+      function_request_id: 'test-request',
     });
-    logged.mockRestore();
   });
 
   it('does nothing for an alarm going back to OK', async () => {

@@ -1,8 +1,10 @@
 /**
  * `serverless package` (offline, no credentials), then: one IAM role per function granting exactly what
- * the permissions registry declares for it, and the packaged on-event bundle (ES module chunks, the
- * inlined policy) run as Lambda would run it, against moto: an alarm that scales, and a malformed event
- * whose error must keep its name through minification.
+ * the permissions registry declares for it; the failed-events queue as the on-failure destination of
+ * every asynchronously invoked function; the alarms the stack watches itself with and its dashboard;
+ * and the packaged on-event bundle (ES module chunks, the inlined policy) run as Lambda would run it,
+ * against moto: an alarm that scales (with the decision metric the dashboard graphs), and a malformed
+ * event whose error must keep its name through minification.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,9 +21,13 @@ import {
   functionActions,
   functionPermissions,
 } from '../../lib/deploy/permissions';
+import { METRICS_NAMESPACE } from '../../lib/deploy/dashboard';
+import { selfAlarms } from '../../lib/deploy/self-alarms';
+import { ASYNC_FUNCTIONS, FUNCTIONS, functionLogicalId, STATE_MACHINES } from '../../lib/deploy/stack';
 import { alarmSnsMessage, fireAlarm, snsEvent } from '../../lib/local/alarm-event';
 import { createGroup, desiredCapacity } from '../../lib/local/fleet';
 import { sentMessages } from '../../lib/local/moto';
+import { renderDashboard, widgetAlarms, widgetMetrics } from '../support/dashboard';
 import { deploy, type Deployed } from '../support/fleet';
 import { awsEnv, useMoto } from '../support/moto';
 
@@ -29,7 +35,10 @@ const ROOT = join(__dirname, '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'autopilot-package-'));
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Template = {
+  Resources: Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Outputs: Record<string, { Value: unknown }>;
+};
 
 let template: Template;
 
@@ -388,6 +397,155 @@ describe('the refresh-image state machine', () => {
   });
 });
 
+describe('no lost events: the failed-events queue', () => {
+  const QUEUE_ARN = { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] };
+  const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+  it('keeps 14 days, encrypted, under the name `autopilot redrive --stage` looks for, and is an output', () => {
+    expect(template.Resources.FailedEventsQueue).toEqual({
+      Type: 'AWS::SQS::Queue',
+      Properties: expect.objectContaining({
+        QueueName: 'ec2-autopilot-test-failed-events',
+        MessageRetentionPeriod: 1_209_600,
+        SqsManagedSseEnabled: true,
+      }),
+    });
+    expect(template.Outputs.FailedEventsQueueUrl).toEqual({ Value: { Ref: 'FailedEventsQueue' } });
+    expect(template.Outputs.FailedEventsQueueArn).toEqual({ Value: QUEUE_ARN });
+    for (const fn of FUNCTIONS)
+      expect(
+        template.Resources[functionLogicalId(fn)]!.Properties.Environment.Variables
+          .AUTOPILOT_FAILED_EVENTS_QUEUE_URL,
+      ).toEqual({ Ref: 'FailedEventsQueue' });
+  });
+
+  it('is the on-failure destination of every asynchronously invoked function, after 2 retries within an hour', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    expect(configs.map((c) => c.FunctionName).sort((a, b) => a.Ref.localeCompare(b.Ref))).toEqual(
+      [
+        'CleanupDeleteLambdaFunction',
+        'CleanupLambdaFunction',
+        'OnEventLambdaFunction',
+        'ReconcileLambdaFunction',
+      ].map((Ref) => ({ Ref })),
+    );
+    expect(ASYNC_FUNCTIONS.map(functionLogicalId).sort()).toEqual(
+      configs.map((c) => c.FunctionName.Ref).sort(),
+    );
+    for (const c of configs)
+      expect(c).toEqual({
+        FunctionName: c.FunctionName,
+        Qualifier: '$LATEST',
+        DestinationConfig: { OnFailure: { Destination: QUEUE_ARN } },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+      });
+  });
+
+  it("lets each of those functions' roles send to the queue, and to no other queue; no other role may", () => {
+    for (const fn of FUNCTIONS) {
+      const sends = statementsOf(`${logicalName(fn)}IamRoleLambdaExecution`).filter((st) =>
+        ([] as string[]).concat(st.Action).some((a) => a.startsWith('sqs:')),
+      );
+      expect({ fn, sends }).toEqual({
+        fn,
+        sends: ASYNC_FUNCTIONS.includes(fn)
+          ? [{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: QUEUE_ARN }]
+          : [],
+      });
+    }
+  });
+});
+
+describe('the stack watching itself', () => {
+  const alarms = () =>
+    Object.fromEntries(
+      Object.values(template.Resources)
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .map((r) => [r.Properties.AlarmName as string, r.Properties]),
+    );
+
+  it('alarms on the queue, on each function and on each state machine, and has no other alarm', () => {
+    const byName = alarms();
+    expect(Object.keys(byName).sort()).toEqual(
+      selfAlarms({ service: 'ec2-autopilot', stage: 'test' })
+        .map((a) => a.name)
+        .sort(),
+    );
+    expect(byName['ec2-autopilot-test-failed-events-queued']).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedEventsQueue', 'QueueName'] } }],
+    });
+    const lambdas = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    for (const [id] of lambdas) {
+      const fn = id.replace(/LambdaFunction$/, '');
+      expect(byName[`ec2-autopilot-test-${fn.charAt(0).toLowerCase()}${fn.slice(1)}-errors`]).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Period: 300,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      });
+    }
+    const machines = Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    );
+    expect(machines.map(([id]) => id).sort()).toEqual(STATE_MACHINES.map((m) => m.id).sort());
+    for (const [id, machine] of machines)
+      expect(byName[`${machine.Properties.StateMachineName}-executions-failed`]).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id } }],
+      });
+  });
+
+  it('fires each alarm on anything above 0, with the notifications topic as its only action', () => {
+    for (const [name, a] of Object.entries(alarms())) {
+      expect({ name, ...a }).toMatchObject({
+        name,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      expect({ name, actions: a.AlarmActions, ok: a.OKActions, data: a.InsufficientDataActions }).toEqual({
+        name,
+        actions: [{ Ref: 'NotifyTopic' }],
+      });
+      // Outside the policy's alarm prefix, so that reconcile never adopts nor deletes them.
+      expect(name.startsWith('autopilot-')).toBe(false);
+    }
+  });
+
+  it("has a dashboard naming each target's alarms, its capacity, every function, machine and the queue", () => {
+    const { name, variables, widgets } = renderDashboard(template.Resources.Dashboard!);
+    expect(name).toBe('ec2-autopilot-test');
+    for (const v of variables.filter((x) => !x.startsWith('AWS::')))
+      expect(template.Resources[v.split('.')[0]!]).toBeDefined();
+    const named = widgets.flatMap(widgetAlarms).map((arn) => arn.split(':alarm:')[1]);
+    for (const alarm of [
+      'autopilot-web-high',
+      'autopilot-web-low',
+      'autopilot-blog-high',
+      'autopilot-blog-low',
+    ])
+      expect(named).toContain(alarm);
+    const metrics = widgets.flatMap(widgetMetrics).join('\n');
+    expect(metrics).toContain('"GroupDesiredCapacity","AutoScalingGroupName","web-asg"');
+    expect(metrics).toContain('"GroupInServiceInstances","AutoScalingGroupName","web-asg"');
+    for (const target of ['web', 'blog'])
+      expect(metrics).toContain(`service=\\"test\\" target=\\"${target}\\"`);
+    for (const fn of FUNCTIONS) {
+      expect(metrics).toContain(`"Errors","FunctionName","<${functionLogicalId(fn)}>"`);
+      expect(metrics).toContain(`"Throttles","FunctionName","<${functionLogicalId(fn)}>"`);
+    }
+    for (const m of STATE_MACHINES)
+      expect(metrics).toContain(`"ExecutionsFailed","StateMachineArn","<${m.id}>"`);
+    expect(metrics).toContain('MetricName=\\"OrphanMonthlyCostUsd\\"');
+    expect(metrics).toContain('MetricName=\\"OrphansDeleted\\"');
+    expect(template.Outputs.DashboardName).toEqual({ Value: 'ec2-autopilot-test' });
+  });
+});
+
 describe('the packaged on-event bundle, run as Lambda runs it', () => {
   let endpoint: string;
   let env: Deployed;
@@ -406,17 +564,21 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
       `const { handler } = await import(${JSON.stringify(join(dir, 'functions', 'on-event.mjs'))});\n` +
         `try {\n` +
         `  const result = await handler(JSON.parse(process.env.EVENT), { awsRequestId: 'r', functionName: 'onEvent' });\n` +
-        `  process.stdout.write(JSON.stringify(result));\n` +
+        `  process.stdout.write('\\n' + JSON.stringify(result));\n` +
         `} catch (e) {\n` +
-        `  process.stdout.write(JSON.stringify({ errorType: e.name, errorMessage: e.message }));\n` +
+        `  process.stdout.write('\\n' + JSON.stringify({ errorType: e.name, errorMessage: e.message }));\n` +
         `  process.exitCode = 1;\n` +
         `}\n`,
     );
   }, 60_000);
 
-  /** One invocation in a fresh process (a cold start), with the environment serverless.yml gives it. */
-  const invoke = (event: unknown) =>
-    spawnSync(process.execPath, [driver], {
+  /**
+   * One invocation in a fresh process (a cold start), with the environment serverless.yml gives it:
+   * stdout's last line is the handler's result; the lines before it are its embedded-metric-format
+   * documents, as CloudWatch Logs would read them.
+   */
+  const invoke = (event: unknown) => {
+    const run = spawnSync(process.execPath, [driver], {
       encoding: 'utf8',
       cwd: dir,
       env: {
@@ -426,10 +588,17 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
         AUTOPILOT_STATE_TABLE: env.deployment.stateTable,
         AUTOPILOT_ALARM_TOPIC_ARN: env.deployment.alarmTopicArn,
         AUTOPILOT_NOTIFY_TOPIC_ARN: env.deployment.notifyTopicArn,
+        AUTOPILOT_STAGE: 'test',
         AUTOPILOT_LOG_LEVEL: 'warn',
         EVENT: JSON.stringify(event),
       },
     });
+    const lines = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { ...run, result: lines.at(-1), emf: lines.slice(0, -1) };
+  };
 
   it('scales web-asg 1 → 3 on a high alarm and e-mails once', async () => {
     await createGroup(env.aws, { name: 'web-asg', min: 1, max: 5, desired: 1 });
@@ -442,11 +611,25 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
 
     const run = invoke(event);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({
+    expect(run.result).toEqual({
       triggers: 1,
       actions: [{ type: 'set-desired-capacity', target: 'web', status: 'applied' }],
       ignored: [],
     });
+    // The decision as the dashboard's SEARCH finds it: namespace, metric, service = the stage, target.
+    const decisions = run.emf.filter((doc) => 'Decisions' in doc);
+    expect(decisions).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: METRICS_NAMESPACE })],
+        }),
+        service: 'test',
+        target: 'web',
+        action: 'set-desired-capacity',
+        outcome: 'applied',
+        Decisions: 1,
+      }),
+    ]);
     expect(await desiredCapacity(env.aws, 'web-asg')).toBe(3);
     expect((await sentMessages(endpoint, env.deployment.notifyTopicArn)).map((m) => m.subject)).toEqual([
       '[ec2-autopilot] web: scaled web-asg out 1 → 3',
@@ -479,18 +662,19 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Powertools' Logger: its level names, the invocation's request id.
     expect(logged).toEqual([
       expect.objectContaining({
-        level: 'error',
+        level: 'ERROR',
         error: 'ValidationError',
         field,
         message: `${field}: expected one of OK, ALARM, INSUFFICIENT_DATA`,
         retryable: false,
-        requestId: 'r',
+        function_request_id: 'r',
       }),
     ]);
     expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout)).toEqual({
+    expect(run.result).toEqual({
       errorType: 'ValidationError',
       errorMessage: `${field}: expected one of OK, ALARM, INSUFFICIENT_DATA`,
     });

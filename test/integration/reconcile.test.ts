@@ -7,6 +7,7 @@ import { applyTrigger } from '../../lib/app/handle-trigger';
 import { reconcile } from '../../lib/app/reconcile';
 import { createRuntime, type Runtime } from '../../lib/app/runtime';
 import { silentLogger } from '../../lib/log';
+import { memoryTelemetry } from '../../lib/telemetry/telemetry';
 import { call } from '../../lib/aws/call';
 import { Notifier } from '../../lib/aws/notifier';
 import type { AlarmTrigger } from '../../lib/events/trigger';
@@ -194,5 +195,16 @@ describe('adopting an instance target', () => {
     const adopted = { 'autopilot:managed': 'true', 'autopilot:target': 'blog' };
     expect(tagMap(out.Addresses![0]!.Tags)).toMatchObject(adopted);
     expect(tagsOf(await describeInstance(env.aws, server.instanceId))).toMatchObject(adopted);
+
+    // Each run records the type the target runs as (the dashboard's instance-type line).
+    const telemetry = memoryTelemetry();
+    const policy = parsePolicy(blogPolicy('      ladder: [t2.micro, t2.small]\n      strategy: blue-green'));
+    await reconcile(
+      createRuntime({ policy, stateTable: env.deployment.stateTable, log: silentLogger, telemetry }),
+      env.deployment.alarmTopicArn,
+    );
+    expect(telemetry.recorded.filter((r) => r.name === 'InstanceTypeInUse')).toEqual([
+      { name: 'InstanceTypeInUse', value: 1, dimensions: { target: 'blog', type: 't2.micro' } },
+    ]);
   });
 });

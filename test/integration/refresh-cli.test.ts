@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsClients } from '../../lib/aws/clients';
+import { ensureDeployment } from '../../lib/aws/deployment';
 import { autopilotAsync } from '../support/cli';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { queryResult } from '../support/instance-refresh-stub';
@@ -32,6 +33,9 @@ const run = (args: string[]) =>
 beforeAll(async () => {
   const endpoint = await useMoto();
   aws = new AwsClients({ region: REGION });
+  // The stage deployed: the command finds its table and topics (on a fresh account it would create them
+  // and say so on stderr).
+  await ensureDeployment(aws, 'dev');
   fleet = await refreshFleet(aws);
   writeFileSync(policyFile, refreshPolicy());
   const ec2 = await aws.ec2();

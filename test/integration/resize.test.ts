@@ -238,6 +238,10 @@ describe('autopilot resize, by hand', () => {
     const endpoint = await useMoto();
     const { AwsClients } = await import('../../lib/aws/clients');
     const aws = new AwsClients({ region: 'us-east-1' });
+    // The stage deployed: the command finds its table and topics (on a fresh account it would create
+    // them and say so on stderr).
+    const { ensureDeployment } = await import('../../lib/aws/deployment');
+    await ensureDeployment(aws, 'dev');
     const server = await createServer(aws, {
       tags: { Name: 'lone' },
       instanceType: 't2.micro',

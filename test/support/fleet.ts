@@ -34,6 +34,7 @@ export async function deploy(policyText: string, stage = 'test'): Promise<Deploy
   });
   await reconcile(rt, deployment.alarmTopicArn);
   Object.assign(process.env, {
+    AUTOPILOT_STAGE: stage,
     AUTOPILOT_STATE_TABLE: deployment.stateTable,
     AUTOPILOT_ALARM_TOPIC_ARN: deployment.alarmTopicArn,
     AUTOPILOT_NOTIFY_TOPIC_ARN: deployment.notifyTopicArn,

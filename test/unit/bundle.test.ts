@@ -66,8 +66,9 @@ describe.each(Object.entries(config.functions))('%s', (name, fn) => {
       /node_modules\/(@aws-sdk\/client-|aws-local-stepfunctions|yaml\/|zod\/v4\/classic)/.test(i),
     );
     expect(heavy).toEqual([]);
-    // zod/mini, middy and the product's own code: about 100 KB today.
-    expect(loaded.bytes).toBeLessThan(200 * 1024);
+    // zod/mini (~32 KB), middy, Powertools Logger and Metrics (~36 KB with their commons) and the
+    // product's own code: about 220 KB today. The time it costs is bench/cold-start.mjs's to measure.
+    expect(loaded.bytes).toBeLessThan(260 * 1024);
     void name;
   });
 });

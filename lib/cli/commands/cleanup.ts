@@ -1,19 +1,25 @@
 /**
- * `autopilot cleanup [--mode report|mark|delete] [--region R]... [--format json|table] [--dry-run]`:
- * the scheduled function's run, on demand. It uses the stage's state table (marks of kinds that take
- * no tags) and notifications topic (the e-mail), creating them if missing as `apply` does; `--dry-run`
- * changes nothing and e-mails what it would do. Exit 1 when a scan or a change failed.
+ * `autopilot cleanup [--mode report|mark|delete] [--region R]... [--format json|table] [--dry-run]
+ * [--notify]`: the scheduled function's run, on demand.
+ *
+ * In report mode (the flag's, else the policy's) it only reads: the stage's table for the marks of
+ * kinds that take no tags, if the table exists, and its topics, if they exist, so as not to report them;
+ * it creates nothing and e-mails the report only with `--notify` (to the deployed stage's topic). In
+ * mark or delete mode it uses the stage's table and notifications topic, creating them if missing as
+ * `apply` does (said on stderr), and e-mails the report; `--dry-run` changes nothing and e-mails what
+ * it would do. Exit 1 when a scan or a change failed.
  */
 import { runCleanup } from '../../app/cleanup';
 import { AwsClients } from '../../aws/clients';
 import type { Progress } from '../../aws/cleanup/calls';
 import { MarkTable } from '../../aws/cleanup/mark-table';
-import { ensureDeployment, stageOf } from '../../aws/deployment';
 import { Notifier } from '../../aws/notifier';
+import { parseArn } from '../../model/arn';
 import { ValidationError } from '../../errors';
 import type { CleanupReport, Finding } from '../../model/cleanup';
 import { formatMonthly } from '../../plan/wording';
 import { EXIT, type CliContext, type Io } from '../context';
+import { resultEmail } from '../notify-email';
 
 /** Long scans report each listing as it completes, and every 10 pages of a long one, on stderr. */
 export function progressPrinter(io: Pick<Io, 'stderr'>): (p: Progress) => void {
@@ -99,6 +105,30 @@ export function renderCleanup(r: CleanupReport): string {
   return lines.join('\n');
 }
 
+/** Where the run reads and writes: found (report mode) or provisioned (mark, delete). */
+async function cleanupDeployment(ctx: CliContext, home: string, reportOnly: boolean) {
+  const aws = new AwsClients({ region: home });
+  if (!reportOnly) {
+    const { deployment } = await ctx.provision(home);
+    return {
+      notifier: new Notifier(aws, deployment.notifyTopicArn),
+      marks: new MarkTable(aws, deployment.stateTable),
+      ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
+    };
+  }
+  const found = await ctx.findDeployment(home);
+  const notifier = await ctx.requestedNotifier(home, found);
+  const ownTopics = [found.alarmTopicArn, found.notifyTopicArn].filter((t): t is string => !!t);
+  const accountId = ownTopics.map((t) => parseArn(t)?.account).find(Boolean);
+  return {
+    ...(notifier ? { notifier } : {}),
+    // Reading marks from a table that does not exist finds none (MarkTable.read): nothing is created.
+    marks: new MarkTable(aws, found.stateTable),
+    ownTopics,
+    ...(accountId ? { accountId } : {}),
+  };
+}
+
 export async function cleanup(ctx: CliContext): Promise<number> {
   const policy = ctx.policy();
   // The deployment (table, topic) lives in the policy's region; --region names the regions scanned.
@@ -108,21 +138,32 @@ export async function cleanup(ctx: CliContext): Promise<number> {
       '--region',
       'no AWS region: pass --region, set region in the policy, or AWS_REGION',
     );
-  const aws = new AwsClients({ region: home });
-  const deployment = await ensureDeployment(aws, stageOf(ctx.args.stage, ctx.env));
+  const mode = ctx.args.mode ?? policy.cleanup?.mode ?? 'report';
+  if (ctx.args.notify && mode !== 'report')
+    throw new ValidationError(
+      '--notify',
+      `the policy's cleanup mode is ${mode}, whose report is e-mailed anyway (--notify is for report mode)`,
+    );
+  const where = await cleanupDeployment(ctx, home, mode === 'report');
   const { report } = await runCleanup({
     policy,
-    ...(ctx.args.mode ? { mode: ctx.args.mode } : {}),
+    mode,
     ...(ctx.args.regions ? { regions: ctx.args.regions } : {}),
     defaultRegion: home,
     now: new Date(),
     dryRun: ctx.args.dryRun || policy.dryRun,
-    notifier: new Notifier(aws, deployment.notifyTopicArn),
-    marks: new MarkTable(aws, deployment.stateTable),
-    ownTopics: [deployment.alarmTopicArn, deployment.notifyTopicArn],
+    ...where,
     log: ctx.log,
     ...(ctx.args.format === 'table' ? { progress: progressPrinter(ctx.io) } : {}),
   });
+  // Asked for, a report is e-mailed even when it has nothing to tell: the one who asked is told so.
+  if (where.notifier && !report.notification) {
+    const notification = await ctx.notify(
+      where.notifier,
+      resultEmail('cleanup', renderCleanup(report).split('\n')[0]!, renderCleanup(report), 'report'),
+    );
+    if (notification) report.notification = notification;
+  }
   ctx.io.stdout(
     ctx.args.format === 'json' ? JSON.stringify(reportJson(report), null, 2) : renderCleanup(report),
   );

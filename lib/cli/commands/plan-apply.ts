@@ -1,9 +1,13 @@
-/** `autopilot plan --event` (changes nothing) and `autopilot apply --event` (acts, once per event). */
+/**
+ * `autopilot plan --event` (reads only: the stage's table and alarm topic if they exist; creates nothing,
+ * e-mails only with `--notify`) and `autopilot apply --event` (acts, once per event, and e-mails).
+ */
 import { applyTrigger, planTrigger } from '../../app/handle-trigger';
 import { parseEvent } from '../../events/parse-event';
 import type { Execution, Plan } from '../../model/plan';
 import { failureLines, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
+import { planEmail } from '../notify-email';
 
 function print(ctx: CliContext, results: (Plan | Execution)[]): void {
   if (ctx.args.format === 'json') {
@@ -18,9 +22,14 @@ function print(ctx: CliContext, results: (Plan | Execution)[]): void {
 export async function plan(ctx: CliContext): Promise<number> {
   const policy = ctx.policy();
   const triggers = parseEvent(ctx.readEvent(), { defaultRegion: ctx.region(policy) });
-  const rt = ctx.readOnlyRuntime(policy);
-  const plans: Plan[] = [];
-  for (const trigger of triggers) plans.push(await planTrigger(rt, trigger));
+  const { rt, found } = await ctx.readRuntime(policy);
+  const notifier = await ctx.requestedNotifier(rt.aws.region, found);
+  const plans: (Plan & { notification?: { subject: string; messageId?: string } })[] = [];
+  for (const trigger of triggers) {
+    const made = await planTrigger(rt, trigger);
+    const notification = await ctx.notify(notifier, planEmail(made, policy, renderPlan(made)));
+    plans.push(notification ? { ...made, notification } : made);
+  }
   print(ctx, plans);
   return EXIT.ok;
 }

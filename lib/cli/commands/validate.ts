@@ -1,7 +1,12 @@
-/** `autopilot validate`: is the policy file valid, and what does it mean? */
+/**
+ * `autopilot validate [--notify]`: is the policy file valid, and what does it mean? It makes no AWS call,
+ * unless `--notify` asks for the verdict to be e-mailed (valid or not) to the stage's notifications topic.
+ */
+import { PolicyError, errorMessage } from '../../errors';
 import type { FailoverPolicy, Policy, Rule, ScalingRule, Target } from '../../policy/policy';
 import { alarmName, STATUS_CHECKS, statusAlarmName } from '../../policy/policy';
 import { EXIT, type CliContext } from '../context';
+import { resultEmail } from '../notify-email';
 
 function ruleWords(rule: ScalingRule): string {
   const w = rule.when;
@@ -61,26 +66,59 @@ export function describeTarget(policy: Policy, t: Target): string[] {
   return lines;
 }
 
-export function validate(ctx: CliContext): number {
-  const policy = ctx.policy();
+export function describePolicy(policy: Policy): string {
+  const lines = [`Policy is valid: ${policy.targets.length} target(s)${policy.dryRun ? ', dry run' : ''}.`];
+  for (const t of policy.targets) lines.push(...describeTarget(policy, t));
+  if (policy.cleanup) {
+    const c = policy.cleanup;
+    const off = Object.entries(c.categories)
+      .filter(([, v]) => !v.enabled)
+      .map(([k]) => k);
+    lines.push(
+      `Cleanup: ${c.mode}, ${c.schedule}, grace ${c.graceDays} days, at most ${c.maxDeletionsPerRun} deletions a run` +
+        `${c.regions ? `, regions ${c.regions.join(', ')}` : ''}${off.length ? `; off: ${off.join(', ')}` : ''}`,
+    );
+  }
+  if (policy.notifications.emails.length > 0)
+    lines.push(`E-mails to: ${policy.notifications.emails.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** An invalid policy, e-mailed when asked; a failure to e-mail is said, and the policy's error stands. */
+async function notifyInvalid(ctx: CliContext, error: PolicyError): Promise<void> {
+  const region = ctx.region(undefined);
+  if (!region) return ctx.io.stderr('autopilot: --notify: no AWS region to find the topic in (AWS_REGION)');
+  try {
+    const notifier = await ctx.requestedNotifier(region);
+    const issues = error.issues.length > 0 ? error.issues : [error.message];
+    await ctx.notify(
+      notifier,
+      resultEmail('validate', `the policy is INVALID: ${issues[0]}`, issues.join('\n'), 'failed'),
+    );
+  } catch (notifyError) {
+    ctx.io.stderr(`autopilot: --notify: ${errorMessage(notifyError)}`);
+  }
+}
+
+export async function validate(ctx: CliContext): Promise<number> {
+  let policy: Policy;
+  try {
+    policy = ctx.policy();
+  } catch (error) {
+    if (ctx.args.notify && error instanceof PolicyError) await notifyInvalid(ctx, error);
+    throw error;
+  }
+  const notifier = ctx.args.notify ? await ctx.requestedNotifier(ctx.regionOrFail(policy)) : undefined;
+  const text = describePolicy(policy);
+  const notification = notifier
+    ? await ctx.notify(notifier, resultEmail('validate', text.split('\n')[0]!, text, 'valid'))
+    : undefined;
   if (ctx.args.format === 'json') {
-    ctx.io.stdout(JSON.stringify({ valid: true, policy }, null, 2));
+    ctx.io.stdout(
+      JSON.stringify({ valid: true, policy, ...(notification ? { notification } : {}) }, null, 2),
+    );
   } else {
-    const lines = [`Policy is valid: ${policy.targets.length} target(s)${policy.dryRun ? ', dry run' : ''}.`];
-    for (const t of policy.targets) lines.push(...describeTarget(policy, t));
-    if (policy.cleanup) {
-      const c = policy.cleanup;
-      const off = Object.entries(c.categories)
-        .filter(([, v]) => !v.enabled)
-        .map(([k]) => k);
-      lines.push(
-        `Cleanup: ${c.mode}, ${c.schedule}, grace ${c.graceDays} days, at most ${c.maxDeletionsPerRun} deletions a run` +
-          `${c.regions ? `, regions ${c.regions.join(', ')}` : ''}${off.length ? `; off: ${off.join(', ')}` : ''}`,
-      );
-    }
-    if (policy.notifications.emails.length > 0)
-      lines.push(`E-mails to: ${policy.notifications.emails.join(', ')}`);
-    ctx.io.stdout(lines.join('\n'));
+    ctx.io.stdout(notification ? `${text}\nE-mailed: ${notification.subject}` : text);
   }
   return EXIT.ok;
 }
