@@ -13,8 +13,11 @@ import {
   resourceNames,
   stageOf,
   type CreatedResource,
+  type Deployment,
   type FoundDeployment,
 } from '../aws/deployment';
+import { FailedEventsQueue } from '../aws/failed-events';
+import { stateMachineArn, type DeployedStack } from '../plan/self-alarms';
 import { AwsClients } from '../aws/clients';
 import { Notifier } from '../aws/notifier';
 import { ValidationError } from '../errors';
@@ -36,6 +39,17 @@ export interface Io {
 }
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** The variables the deployed functions find their state machines by, for a deployed stack. */
+const workflowArns = (stack: DeployedStack): NodeJS.ProcessEnv => ({
+  AUTOPILOT_RESIZE_STATE_MACHINE_ARN: stateMachineArn(stack, { name: 'resize' }),
+  AUTOPILOT_FAILOVER_STATE_MACHINE_ARN: stateMachineArn(stack, { name: 'failover' }),
+  AUTOPILOT_REFRESH_STATE_MACHINE_ARN: stateMachineArn(stack, { name: 'refresh-image' }),
+});
+
+/** An environment without its empty variables (an empty one must not hide a derived value). */
+const definedOnly = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 
 /**
  * The CLI's log, on stderr so that stdout stays the command's output. `--verbose` writes the functions'
@@ -175,22 +189,41 @@ export class CliContext {
     return { deployment, created };
   }
 
-  /** A runtime that may change things, on the stage's deployment (see `provision`). */
+  /**
+   * The stage as the stack deployed it, or undefined: its failed-events queue is the stack's alone (no
+   * command creates it), so where it is, so are the stack's state machines and its own alarms.
+   */
+  private async deployedStack(region: string, deployment: Deployment): Promise<DeployedStack | undefined> {
+    const queue = await FailedEventsQueue.find(
+      new AwsClients({ region }),
+      resourceNames(deployment.stage).failedEventsQueue,
+    );
+    return queue ? { stage: deployment.stage, notifyTopicArn: deployment.notifyTopicArn } : undefined;
+  }
+
+  /**
+   * A runtime that may change things, on the stage's deployment (see `provision`). On a deployed stack
+   * the workflows it starts (resize, failover, image refresh) run on the stack's state machines, as the
+   * functions start them, rather than in this process; an `AUTOPILOT_*_STATE_MACHINE_ARN` set in the
+   * environment still wins.
+   */
   async runtime(policy: Policy) {
     const region = this.regionOrFail(policy);
     const { deployment, created } = await this.provision(region);
+    const stack = created.length === 0 ? await this.deployedStack(region, deployment) : undefined;
+    const env = stack ? { ...workflowArns(stack), ...definedOnly(this.env) } : this.env;
     const rt = createRuntime({
       policy,
       stateTable: deployment.stateTable,
       notifyTopicArn: deployment.notifyTopicArn,
       alarmTopicArn: deployment.alarmTopicArn,
-      resizes: (runtime) => resizeStarterFromEnv(runtime, this.env),
-      failovers: (runtime) => failoverStarterFromEnv(runtime, this.env),
-      refreshes: (runtime) => lazyRefreshStarter(runtime, this.env),
+      resizes: (runtime) => resizeStarterFromEnv(runtime, env),
+      failovers: (runtime) => failoverStarterFromEnv(runtime, env),
+      refreshes: (runtime) => lazyRefreshStarter(runtime, env),
       log: this.log,
       dryRun: this.args.dryRun,
       client: { region },
     });
-    return { rt, deployment, created };
+    return { rt, deployment, created, stack };
   }
 }

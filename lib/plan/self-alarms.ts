@@ -100,6 +100,12 @@ const arnParts = (arn: string) => {
   return { region, account };
 };
 
+/** A state machine of the stack, as serverless.yml names it (`<service>-<stage>-<name>`). */
+export function stateMachineArn(stack: DeployedStack, machine: Pick<StateMachine, 'name'>): string {
+  const { region, account } = arnParts(stack.notifyTopicArn);
+  return `arn:${partitionOf(region)}:states:${region}:${account}:stateMachine:${stackPrefix(stack.stage)}-${machine.name}`;
+}
+
 /** The region the stack (and so its own alarms) is in. */
 export const stackRegion = (stack: DeployedStack): string => arnParts(stack.notifyTopicArn).region;
 
@@ -109,12 +115,11 @@ export const stackRegion = (stack: DeployedStack): string => arnParts(stack.noti
  * policy's (no `autopilot:managed`), so no planner ever deletes them.
  */
 export function selfAlarmDefinitions(stack: DeployedStack): AlarmDefinition[] {
-  const { region, account } = arnParts(stack.notifyTopicArn);
   const prefix = stackPrefix(stack.stage);
   const value = (w: Watched): string => {
     if (w.kind === 'queue') return `${prefix}-failed-events`;
     if (w.kind === 'function') return `${prefix}-${w.fn}`;
-    return `arn:${partitionOf(region)}:states:${region}:${account}:stateMachine:${prefix}-${w.machine.name}`;
+    return stateMachineArn(stack, w.machine);
   };
   return selfAlarmSpecs(stack.stage).map((s) => ({
     name: s.name,

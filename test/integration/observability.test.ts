@@ -66,6 +66,8 @@ const POWERTOOLS_ENV = {
   AUTOPILOT_STAGE: 'test',
   // deploy() quiets the product's logs (AUTOPILOT_LOG_LEVEL=error): Powertools' own variable wins.
   POWERTOOLS_LOG_LEVEL: 'INFO',
+  // deploy() turns the EMF documents off, to keep other tests' output quiet.
+  POWERTOOLS_METRICS_DISABLED: 'false',
 };
 
 describe('on-event, invoked twice in one container on the same alarm event', () => {

@@ -40,6 +40,9 @@ export async function deploy(policyText: string, stage = 'test'): Promise<Deploy
     AUTOPILOT_NOTIFY_TOPIC_ARN: deployment.notifyTopicArn,
     AUTOPILOT_CONFIG: policyFile,
     AUTOPILOT_LOG_LEVEL: 'error',
+    // The handlers' EMF documents on stdout would fill the test output (observability.test.ts turns
+    // them back on to read them).
+    POWERTOOLS_METRICS_DISABLED: 'true',
     // Resizes run in this process (no Step Functions here); moto changes state at once, so no waiting.
     AUTOPILOT_LOCAL_WAIT_MS: '0',
   });

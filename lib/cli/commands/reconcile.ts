@@ -1,25 +1,17 @@
 /** `autopilot reconcile`: the policy's alarms (and, outside a deployment, its topics, table and e-mail subscriptions). */
 import { reconcile as reconcileUseCase } from '../../app/reconcile';
-import { ensureEmailSubscriptions, resourceNames } from '../../aws/deployment';
-import { FailedEventsQueue } from '../../aws/failed-events';
-import { stackRegion } from '../../plan/self-alarms';
+import { ensureEmailSubscriptions } from '../../aws/deployment';
 import { failureLines, missingFailureLines, renderMissingTargets, renderPlan } from '../render';
 import { EXIT, type CliContext } from '../context';
 
 export async function reconcile(ctx: CliContext): Promise<number> {
   const policy = ctx.policy();
-  const { rt, deployment } = await ctx.runtime(policy);
+  const { rt, deployment, stack } = await ctx.runtime(policy);
   const subscribed = rt.dryRun
     ? []
     : await ensureEmailSubscriptions(rt.aws, deployment.notifyTopicArn, policy.notifications.emails);
-  const stack = { stage: deployment.stage, notifyTopicArn: deployment.notifyTopicArn };
-  // The queue is the stack's alone (no command creates it): where it is, the stage is deployed, and
-  // its own alarms are kept too.
-  const queue = await FailedEventsQueue.find(
-    rt.aws.inRegion(stackRegion(stack)),
-    resourceNames(deployment.stage).failedEventsQueue,
-  );
-  const result = await reconcileUseCase(rt, deployment.alarmTopicArn, queue ? stack : undefined);
+  // Where the stage is deployed, the stack's own alarms are kept too.
+  const result = await reconcileUseCase(rt, deployment.alarmTopicArn, stack);
   if (ctx.args.format === 'json') {
     ctx.io.stdout(JSON.stringify({ deployment, subscribed, ...result }, null, 2));
   } else {
