@@ -26,6 +26,8 @@ import type { AutoScalingGroupState, RecordedChange, TargetRecord } from '../mod
 export interface GroupsPort {
   describeGroup(name: string): Promise<AutoScalingGroupState | undefined>;
   setDesiredCapacity(name: string, capacity: number): Promise<void>;
+  /** Adds these metrics to the group's metrics collection (1-minute granularity). */
+  enableMetrics(name: string, metrics: readonly string[]): Promise<void>;
 }
 
 /** The target records of the state table: the conditional write that makes racing decisions give one change. */

@@ -19,6 +19,7 @@ import { releaseAddress } from './cleanup/release-address';
 import { terminateInstance } from './cleanup/terminate-instance';
 import { unmarkResource } from './cleanup/unmark-resource';
 import { deleteAlarm } from './delete-alarm';
+import { enableGroupMetrics } from './enable-group-metrics';
 import { failOver } from './fail-over';
 import { moveAddress } from './move-address';
 import { refreshImage } from './refresh-image';
@@ -36,6 +37,7 @@ export const ACTIONS: { readonly [T in ActionType]: ActionModule<T> } = {
   'move-address': moveAddress,
   'update-alarm': updateAlarm,
   'delete-alarm': deleteAlarm,
+  'enable-group-metrics': enableGroupMetrics,
   'release-address': releaseAddress,
   'delete-volume': deleteVolume,
   'delete-snapshot': deleteSnapshot,

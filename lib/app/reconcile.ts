@@ -16,7 +16,8 @@
  *    an instance target's cannot be (they name the instance), and stay as they are;
  * 4. hand a failover target whose Elastic IP is on an instance that does not run to the failover path
  *    (./failover-watch.ts), which re-checks it as it would an event;
- * 5. on a deployed stack, keep the alarms the stack watches itself with as they were deployed (in the
+ * 5. turn on the group metrics the dashboard draws for each group the policy names (../plan/group-metrics.ts);
+ * 6. on a deployed stack, keep the alarms the stack watches itself with as they were deployed (in the
  *    stack's region): re-create a deleted one, restore an edited one, delete none
  *    (lib/plan/self-alarms.ts). Their actions are reported and e-mailed with the policy's alarms'.
  */
@@ -33,6 +34,7 @@ import { desiredAlarms, planAlarms } from '../plan/alarms';
 import { planSelfAlarms, stackRegion, type DeployedStack } from '../plan/self-alarms';
 import { stackPrefix } from '../model/stack';
 import { AlarmsAdapter } from '../aws/alarms';
+import { planGroupMetrics } from '../plan/group-metrics';
 import { findMissingTargets } from '../plan/missing-targets';
 import { executeActions, planned, type ExecutionEnv } from './execute';
 import { watchFailovers } from './failover-watch';
@@ -185,7 +187,10 @@ export async function reconcile(
   const wanted = new Set(desiredAlarms(rt.policy, alarmTopicArn, region, ids).map((d) => d.alarm.name));
   // Tags are read only for alarms the policy no longer wants: those are the ones that may be deleted.
   const observed = await rt.alarms.describeByPrefix(`${rt.policy.alarmPrefix}-`, (name) => !wanted.has(name));
-  const fleetActions = planAlarms(rt.policy, alarmTopicArn, region, observed, ids);
+  const fleetActions = [
+    ...planAlarms(rt.policy, alarmTopicArn, region, observed, ids),
+    ...planGroupMetrics(rt.policy.targets, groups),
+  ];
   const own = stack ? await planStackAlarms(rt, stack) : undefined;
   const now = rt.now().toISOString();
   const trigger = { kind: 'schedule' as const, time: now, region };

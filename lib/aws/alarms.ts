@@ -91,7 +91,8 @@ export class AlarmsAdapter {
           TreatMissingData: alarm.treatMissingData,
           ActionsEnabled: true,
           AlarmActions: alarm.alarmActions,
-          Tags: tags,
+          // None for the stack's own alarms: an empty list would still ask for cloudwatch:TagResource.
+          ...(tags.length > 0 ? { Tags: tags } : {}),
         }),
       ),
     );

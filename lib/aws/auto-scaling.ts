@@ -1,6 +1,6 @@
 /** Reads and changes Auto Scaling groups. */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import type { AutoScalingGroupState } from '../model/snapshot';
+import type { AutoScalingGroupState, ExistingGroup } from '../model/snapshot';
 import { chunks } from '../concurrency';
 import { call, viaCall } from './call';
 import type { AwsClients } from './clients';
@@ -45,11 +45,12 @@ export class AutoScalingAdapter {
   }
 
   /**
-   * Which of `names` exist, with their status (`Delete in progress` while a deletion runs): a few
-   * requests for the whole policy, not one per target. A name AWS does not know is simply not returned.
+   * Which of `names` exist, with their status (`Delete in progress` while a deletion runs) and the
+   * group metrics they publish: a few requests for the whole policy, not one per target. A name AWS does
+   * not know is simply not returned.
    */
-  async existingGroups(names: readonly string[]): Promise<Map<string, { status?: string }>> {
-    const found = new Map<string, { status?: string }>();
+  async existingGroups(names: readonly string[]): Promise<Map<string, ExistingGroup>> {
+    const found = new Map<string, ExistingGroup>();
     const unique = [...new Set(names)];
     if (unique.length === 0) return found;
     const { client, sdk } = await this.aws.autoScaling();
@@ -60,7 +61,11 @@ export class AutoScalingAdapter {
       );
       for await (const out of pages)
         for (const g of out.AutoScalingGroups ?? [])
-          if (g.AutoScalingGroupName) found.set(g.AutoScalingGroupName, g.Status ? { status: g.Status } : {});
+          if (g.AutoScalingGroupName)
+            found.set(g.AutoScalingGroupName, {
+              ...(g.Status ? { status: g.Status } : {}),
+              enabledMetrics: (g.EnabledMetrics ?? []).flatMap((m) => (m.Metric ? [m.Metric] : [])),
+            });
     }
     return found;
   }
@@ -106,6 +111,19 @@ export class AutoScalingAdapter {
           AutoScalingGroupName: name,
           DesiredCapacity: capacity,
           HonorCooldown: false,
+        }),
+      ),
+    );
+  }
+
+  async enableMetrics(name: string, metrics: readonly string[]): Promise<void> {
+    const { client, sdk } = await this.aws.autoScaling();
+    await call('EnableMetricsCollection', () =>
+      client.send(
+        new sdk.EnableMetricsCollectionCommand({
+          AutoScalingGroupName: name,
+          Metrics: [...metrics],
+          Granularity: '1Minute',
         }),
       ),
     );

@@ -269,8 +269,7 @@ export function dashboardResource(policy: Policy, names: StackNames) {
       markdown:
         `## ec2-autopilot · ${names.stage}\n` +
         'Per target of autopilot.yml: its alarms, what they watch, and its capacity with the decisions taken for it. ' +
-        "A group's desired and in-service capacity need group metrics collection " +
-        '(`aws autoscaling enable-metrics-collection --auto-scaling-group-name <group> --granularity 1Minute`).',
+        "A group's desired and in-service capacity come from its group metrics collection, which reconcile turns on for them.",
     },
   };
   let y = header.height;

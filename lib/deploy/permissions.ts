@@ -160,10 +160,17 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
       'failedEvents',
     ],
   },
-  // Reconcile repairs alarms, and re-checks alarms still firing through the same path as on-event; a
+  // Reconcile repairs alarms, turns on the groups' metrics the dashboard draws, and re-checks alarms still firing through the same path as on-event; a
   // failover target's address on a gone or stopped instance starts a failover.
   reconcile: {
-    actions: ['set-desired-capacity', 'resize-instance', 'fail-over', 'update-alarm', 'delete-alarm'],
+    actions: [
+      'set-desired-capacity',
+      'resize-instance',
+      'fail-over',
+      'update-alarm',
+      'delete-alarm',
+      'enable-group-metrics',
+    ],
     capabilities: [
       'readGroups',
       'readInstances',

@@ -149,6 +149,16 @@ export interface DeleteAlarmAction extends ActionBase {
 }
 
 /**
+ * Turn on a group's metrics collection for the metrics the dashboard draws (Auto Scaling publishes
+ * them only then, free of charge); the group's other enabled metrics stay as they are.
+ */
+export interface EnableGroupMetricsAction extends ActionBase {
+  type: 'enable-group-metrics';
+  autoScalingGroup: string;
+  metrics: string[];
+}
+
+/**
  * Cleanup (issue 4): each deletes one orphan, or marks/unmarks it. `category` and `resourceId` are the
  * finding's (the JSON's `category` and `id`); `target` is `cleanup`. Each re-verifies its orphan just
  * before it is deleted (its module in `lib/actions/cleanup/`).
@@ -228,6 +238,7 @@ export type Action =
   | MoveAddressAction
   | UpdateAlarmAction
   | DeleteAlarmAction
+  | EnableGroupMetricsAction
   | CleanupAction;
 export type ActionType = Action['type'];
 

@@ -12,6 +12,14 @@ export interface GroupInstance {
   healthStatus?: string;
 }
 
+/** A group the policy names, as reconcile's one DescribeAutoScalingGroups for all of them sees it. */
+export interface ExistingGroup {
+  /** `Delete in progress` while a deletion runs. */
+  status?: string;
+  /** The group metrics it publishes (its metrics collection). */
+  enabledMetrics: string[];
+}
+
 export interface AutoScalingGroupState {
   name: string;
   minSize: number;

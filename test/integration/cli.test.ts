@@ -50,12 +50,25 @@ describe('autopilot against moto, with web-asg (min 1, max 5, desired 1) and the
     );
   });
 
-  it('reconcile creates the two alarms, pointing at the alarm topic', async () => {
+  it("reconcile creates the two alarms, pointing at the alarm topic, and turns on the group's metrics", async () => {
     const run = cli('reconcile', '--format', 'json');
     expect(run.code).toBe(0);
-    expect(run.json().alarms.outcomes.map((o: { status: string }) => o.status)).toEqual([
-      'applied',
-      'applied',
+    expect(
+      run
+        .json()
+        .alarms.outcomes.map((o: { action: { type: string }; status: string }) => [o.action.type, o.status]),
+    ).toEqual([
+      ['update-alarm', 'applied'],
+      ['update-alarm', 'applied'],
+      ['enable-group-metrics', 'applied'],
+    ]);
+    const as = await aws.autoScaling();
+    const group = await call('DescribeAutoScalingGroups', () =>
+      as.client.send(new as.sdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web-asg'] })),
+    );
+    expect(group.AutoScalingGroups![0]!.EnabledMetrics!.map((m) => m.Metric).sort()).toEqual([
+      'GroupDesiredCapacity',
+      'GroupInServiceInstances',
     ]);
     const cw = await aws.cloudWatch();
     const out = await call('DescribeAlarms', () =>

@@ -293,6 +293,25 @@ describe('the packaged CloudFormation template', () => {
     expect(set.Resource).not.toBe('*');
   });
 
+  it("lets reconcile turn on only the policy's groups' metrics, and put the stack's own alarms but not delete or tag them", () => {
+    const role = template.Resources.ReconcileIamRoleLambdaExecution!;
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]!
+      .PolicyDocument.Statement;
+    const granting = (action: string) =>
+      statements.filter((s) => ([] as string[]).concat(s.Action).includes(action));
+    const [metrics] = granting('autoscaling:EnableMetricsCollection');
+    expect(JSON.stringify(metrics!.Resource)).toContain('autoScalingGroupName/web-asg');
+    expect(metrics!.Resource).not.toBe('*');
+    const own = granting('cloudwatch:PutMetricAlarm').filter((s) =>
+      JSON.stringify(s.Resource).includes(':alarm:ec2-autopilot-test-*'),
+    );
+    expect(own).toHaveLength(1);
+    expect(own[0]!.Action).toEqual(['cloudwatch:PutMetricAlarm']);
+    for (const action of ['cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'])
+      for (const s of granting(action))
+        expect(JSON.stringify(s.Resource)).not.toContain(':alarm:ec2-autopilot-');
+  });
+
   it("subscribes the policy's e-mail addresses to the notifications topic", () => {
     const subs = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email',

@@ -8,7 +8,10 @@ import { ACTIONS } from '../../../lib/actions/registry';
 
 const DIR = join(__dirname, '..', '..', '..', 'lib', 'actions');
 
-/** DESIGN §3's action types, the cleanup ones issue 4 added, and image refresh's (issue 9). */
+/**
+ * DESIGN §3's action types, the cleanup ones issue 4 added, image refresh's (issue 9), and the group
+ * metrics reconcile turns on for the dashboard (issue 11).
+ */
 const CONTRACT = [
   'set-desired-capacity',
   'resize-instance',
@@ -23,6 +26,7 @@ const CONTRACT = [
   'delete-snapshot',
   'deregister-image',
   'delete-alarm',
+  'enable-group-metrics',
   'delete-topic',
   'delete-subscription',
   'delete-launch-configuration',

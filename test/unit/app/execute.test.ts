@@ -50,6 +50,9 @@ function capacityPorts(desired: number, fail?: Error) {
         calls.push(`set ${c}`);
         if (fail) throw fail;
       },
+      enableMetrics: async (_n, metrics) => {
+        calls.push(`enable ${metrics.join(',')}`);
+      },
     },
     records: {
       readTarget: async (target) => (calls.push('read'), { target, version }),
