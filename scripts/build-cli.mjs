@@ -2,14 +2,27 @@
 // bin/autopilot.js when the sources are newer than the bundle). Run as a script in a checkout, it also
 // puts the command in node_modules/.bin (see linkCommand).
 import { buildSync } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, sep } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Writes `text` to `path` by a rename: a command started while the bundle is rebuilt (a second
+ * `autopilot`, or `npx`, whose first run in a checkout runs `prepare` again) reads the old file or the
+ * new one, never half of one.
+ */
+function writeAtomically(path, contents, mode) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  if (mode !== undefined) chmodSync(temporary, mode);
+  renameSync(temporary, path);
+}
+
 export function buildCli() {
-  buildSync({
+  const { outputFiles } = buildSync({
+    write: false,
     entryPoints: [join(root, 'lib/cli/entry.ts')],
     outfile: join(root, 'dist/cli.js'),
     bundle: true,
@@ -22,13 +35,19 @@ export function buildCli() {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  // The map first: the bundle that names it is in place only once the map is.
+  const ordered = [...outputFiles].sort(
+    (a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')),
+  );
+  for (const file of ordered) writeAtomically(file.path, file.contents);
 }
 
 const SHIM = `#!/bin/sh
 # \`autopilot\` in this checkout, written by scripts/build-cli.mjs (npm ci's prepare). It runs the command
 # on the project's Node 22 (node_modules/.bin/node) without npm: \`npx autopilot\` in the project that
-# declares the bin links the project into npm's npx cache first, and npm, on an older Node, warns
-# EBADENGINE about the package's own engines while doing it (README, "The autopilot command").
+# declares the bin starts npm and reads the whole tree first, and on its first run links the project
+# into npm's npx cache (README, "The autopilot command").
 here=$(dirname "$0")
 if [ -x "$here/node" ]; then exec "$here/node" "$here/../../bin/autopilot.js" "$@"; fi
 exec node "$here/../../bin/autopilot.js" "$@"
@@ -44,8 +63,7 @@ export function linkCommand() {
   if (root.split(sep).includes('node_modules') || !existsSync(bin)) return;
   const shim = join(bin, 'autopilot');
   if (existsSync(shim) && !readFileSync(shim, 'utf8').includes('scripts/build-cli.mjs')) return;
-  writeFileSync(shim, SHIM);
-  chmodSync(shim, 0o755);
+  writeAtomically(shim, SHIM, 0o755);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
