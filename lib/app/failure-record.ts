@@ -15,10 +15,16 @@
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
+import type { StackFunction } from '../model/stack';
 import { parseWith } from '../validation/zod-issue';
 
 /** The functions Lambda invokes asynchronously, each with an on-failure destination (serverless.yml). */
-export const REDRIVABLE = ['onEvent', 'reconcile', 'cleanup', 'cleanupDelete'] as const;
+export const REDRIVABLE = [
+  'onEvent',
+  'reconcile',
+  'cleanup',
+  'cleanupDelete',
+] as const satisfies readonly StackFunction[];
 export type RedrivableFunction = (typeof REDRIVABLE)[number];
 
 const recordSchema = z.object({

@@ -16,14 +16,20 @@
  * deleted are made visible again when the run ends, for the next redrive. `dryRun` reads and plans,
  * changes nothing and deletes nothing.
  */
-import { SERVICE, type Deployment } from '../aws/deployment';
+import type { Deployment } from '../aws/deployment';
 import type { QueuedMessage } from '../aws/failed-events';
 import { errorMessage } from '../errors';
 import { parseEvent } from '../events/parse-event';
 import type { Execution, Plan } from '../model/plan';
 import { runScheduledCleanup } from './cleanup';
 import { retryableFailure } from './execute';
-import { parseFailureRecord, type FailureRecord, type RedrivableFunction } from './failure-record';
+import { SERVICE, stackPrefix } from '../model/stack';
+import {
+  parseFailureRecord,
+  REDRIVABLE,
+  type FailureRecord,
+  type RedrivableFunction,
+} from './failure-record';
 import { applyTrigger, planTrigger } from './handle-trigger';
 import { reconcile } from './reconcile';
 import type { Runtime } from './runtime';
@@ -94,7 +100,8 @@ interface Handled {
   result?: RedriveResult;
 }
 
-const VISIBILITY = { handling: 900, dryRun: 120 };
+/** A dry run only reads: its messages come back soon. Handling uses the queue's own timeout. */
+const DRY_RUN_VISIBILITY_SECONDS = 120;
 
 const summarise = (runs: readonly (Plan | Execution)[]): RedriveResult => ({
   actions: runs.flatMap((run) =>
@@ -155,10 +162,7 @@ async function redriveSchedule(
     };
   if (kind === 'reconcile') {
     // The queue exists, so the stage is deployed: its own alarms are kept too, as the function would.
-    const r = await reconcile(rt, deployment.alarmTopicArn, {
-      stage: deployment.stage,
-      notifyTopicArn: deployment.notifyTopicArn,
-    });
+    const r = await reconcile(rt, deployment.alarmTopicArn, deployment);
     return {
       status: 'redriven',
       result: summarise([r.alarms, ...r.rechecks, ...r.failovers]),
@@ -220,7 +224,7 @@ export async function redrive(o: RedriveOptions): Promise<RedriveReport> {
     if (!kind)
       return {
         status: 'failed',
-        detail: `${record.functionName} is not one of stage ${deployment.stage}'s asynchronously invoked functions (${SERVICE}-${deployment.stage}-onEvent, -reconcile, -cleanup, -cleanupDelete): left for a person`,
+        detail: `${record.functionName} is not one of stage ${deployment.stage}'s asynchronously invoked functions (${REDRIVABLE.map((fn) => `${stackPrefix(deployment.stage)}-${fn}`).join(', ')}): left for a person`,
       };
     if (kind === 'onEvent') return redriveEvent(rt, record.payload, o.dryRun);
     const earlier = scheduled.get(kind);
@@ -240,7 +244,7 @@ export async function redrive(o: RedriveOptions): Promise<RedriveReport> {
 
   try {
     for (;;) {
-      const m = await queue.receive(o.dryRun ? VISIBILITY.dryRun : VISIBILITY.handling);
+      const m = await queue.receive(o.dryRun ? DRY_RUN_VISIBILITY_SECONDS : undefined);
       if (!m) break;
       // Back in this run (its timeout lapsed while others were handled): handled once already.
       if (seen.has(m.messageId)) {

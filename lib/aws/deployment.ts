@@ -20,8 +20,6 @@ export interface Deployment {
   notifyTopicArn: string;
 }
 
-export { SERVICE };
-
 export const resourceNames = (stage: string) => ({
   stateTable: `${SERVICE}-${stage}-state`,
   alarmTopic: `${SERVICE}-${stage}-alarms`,

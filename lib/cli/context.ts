@@ -198,7 +198,7 @@ export class CliContext {
       new AwsClients({ region }),
       resourceNames(deployment.stage).failedEventsQueue,
     );
-    return queue ? { stage: deployment.stage, notifyTopicArn: deployment.notifyTopicArn } : undefined;
+    return queue ? deployment : undefined;
   }
 
   /**

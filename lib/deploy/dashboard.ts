@@ -5,9 +5,9 @@
  * - per target: the states of its alarms (`<prefix>-<target>-high|low`, a failover target's
  *   `-system-check|-instance-check`), what its high and low alarms watch (the alarm's own metric and
  *   threshold: for an instance target the CPU of whichever instance the alarm is on now, which a
- *   blue-green resize changes), and on one time axis the group's desired and in-service capacity (Auto
- *   Scaling publishes them only with group metrics collection enabled) with the orchestrator's
- *   decisions for the target;
+ *   blue-green resize changes), and on one time axis the group's desired and in-service capacity
+ *   (group metrics, which reconcile turns on: lib/plan/group-metrics.ts), or an instance target's type
+ *   in use, with the orchestrator's decisions for the target;
  * - the orchestrator: its own alarms (lib/deploy/self-alarms.ts), the failed-events queue, every
  *   decision, the functions' errors and throttles, the state machines' failed executions, and
  *   cleanup's savings.
@@ -20,14 +20,9 @@
  * The body is a JSON string under `Fn::Sub`: the stack's region, account and partition, and the
  * functions', machines' and queue's names, are filled in by CloudFormation.
  */
-import {
-  ruleFor,
-  STATUS_CHECKS,
-  statusAlarmName,
-  alarmName,
-  type Policy,
-  type Target,
-} from '../policy/policy';
+import { targetAlarmNames } from '../plan/alarms';
+import { alarmName, ruleFor, type Policy, type Target } from '../policy/policy';
+import { DEFAULT_NAMESPACE } from '../telemetry/telemetry';
 import { selfAlarms } from './self-alarms';
 import {
   FAILED_EVENTS_QUEUE,
@@ -37,9 +32,6 @@ import {
   stackPrefix,
   type StackNames,
 } from './stack';
-
-/** The namespace the product publishes its embedded-metric-format metrics in. */
-export const METRICS_NAMESPACE = 'ec2-autopilot';
 
 type Widget = {
   type: 'metric' | 'alarm' | 'text';
@@ -72,20 +64,8 @@ const search = (metric: string, dimensions: Record<string, string>, statistic: s
   const terms = Object.entries(dimensions)
     .map(([k, v]) => `${k}="${v}"`)
     .join(' ');
-  return `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metric}" ${terms}', '${statistic}', ${period})`;
+  return `SEARCH('Namespace="${DEFAULT_NAMESPACE}" MetricName="${metric}" ${terms}', '${statistic}', ${period})`;
 };
-
-/** The alarms a target is driven by, as reconcile names them. */
-export function targetAlarmNames(policy: Pick<Policy, 'alarmPrefix'>, target: Target): string[] {
-  return [
-    ...(['high', 'low'] as const)
-      .filter((d) => ruleFor(target, d))
-      .map((d) => alarmName(policy, target.name, d)),
-    ...(target.kind === 'instance' && target.failover
-      ? STATUS_CHECKS.map((check) => statusAlarmName(policy, target.name, check))
-      : []),
-  ];
-}
 
 const ROW = 6;
 

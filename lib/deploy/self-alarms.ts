@@ -12,8 +12,6 @@
 import { SELF_ALARM_SHAPE, selfAlarmSpecs, type Watched } from '../plan/self-alarms';
 import { FAILED_EVENTS_QUEUE, functionLogicalId, type StackNames } from './stack';
 
-export type { SelfAlarmSpec as SelfAlarm } from '../plan/self-alarms';
-
 /** Every alarm the stack watches itself with: the queue's first, then each function's, each machine's. */
 export const selfAlarms = (names: StackNames) => selfAlarmSpecs(names.stage, names.service);
 

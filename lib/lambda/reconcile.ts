@@ -5,10 +5,7 @@ import type { AutopilotContext } from './middleware';
 export async function onSchedule(_event: unknown, context: AutopilotContext) {
   const { rt, deployment } = context.autopilot;
   // Deployed, by definition: the stack's own alarms are kept too.
-  const result = await reconcile(rt, deployment.alarmTopicArn, {
-    stage: deployment.stage,
-    notifyTopicArn: deployment.notifyTopicArn,
-  });
+  const result = await reconcile(rt, deployment.alarmTopicArn, deployment);
   return {
     alarms: result.alarms.outcomes.map((o) => ({
       type: o.action.type,

@@ -170,14 +170,19 @@ export function desiredAlarms(
   });
 }
 
+/** The names of the alarms a target is driven by: a rule's each, and a failover target's status checks. */
+export function targetAlarmNames(policy: Pick<Policy, 'alarmPrefix'>, target: Target): string[] {
+  return [
+    ...(['high', 'low'] as const)
+      .filter((d) => ruleFor(target, d))
+      .map((d) => alarmName(policy, target.name, d)),
+    ...(hasFailover(target) ? STATUS_CHECKS.map((c) => statusAlarmName(policy, target.name, c)) : []),
+  ];
+}
+
 /** Names of every alarm the policy owns, resolved or not (an owned alarm is never deleted as an orphan). */
 export function ownedAlarmNames(policy: Policy): Set<string> {
-  return new Set(
-    policy.targets.flatMap((t) => [
-      ...(['high', 'low'] as const).filter((d) => ruleFor(t, d)).map((d) => alarmName(policy, t.name, d)),
-      ...(hasFailover(t) ? STATUS_CHECKS.map((c) => statusAlarmName(policy, t.name, c)) : []),
-    ]),
-  );
+  return new Set(policy.targets.flatMap((t) => targetAlarmNames(policy, t)));
 }
 
 const sameDimensions = (a: Record<string, string>, b: Record<string, string>) =>

@@ -11,9 +11,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { correlationId, serviceFromEnv, type Level, type Logger } from '../log';
-import { METRICS, type MetricName, type Telemetry } from './telemetry';
-
-export const DEFAULT_NAMESPACE = 'ec2-autopilot';
+import { DEFAULT_NAMESPACE, METRICS, type MetricName, type Telemetry } from './telemetry';
 
 const UNITS = { Count: MetricUnit.Count, Seconds: MetricUnit.Seconds, None: MetricUnit.NoUnit } as const;
 

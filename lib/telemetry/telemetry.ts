@@ -10,6 +10,9 @@
 
 type Unit = 'Count' | 'Seconds' | 'None';
 
+/** The namespace the metrics are published in, unless the environment names another (./emf-telemetry.ts). */
+export const DEFAULT_NAMESPACE = 'ec2-autopilot';
+
 export const METRICS = {
   /** One per action decided on a trigger (an ignored trigger: action `none`), by its outcome. */
   Decisions: { unit: 'Count', dimensions: ['target', 'action', 'outcome'] },

@@ -21,7 +21,7 @@ import {
   functionActions,
   functionPermissions,
 } from '../../lib/deploy/permissions';
-import { METRICS_NAMESPACE } from '../../lib/deploy/dashboard';
+import { DEFAULT_NAMESPACE } from '../../lib/telemetry/telemetry';
 import { selfAlarms } from '../../lib/deploy/self-alarms';
 import { ASYNC_FUNCTIONS, FUNCTIONS, functionLogicalId, STATE_MACHINES } from '../../lib/deploy/stack';
 import { alarmSnsMessage, fireAlarm, snsEvent } from '../../lib/local/alarm-event';
@@ -640,7 +640,7 @@ describe('the packaged on-event bundle, run as Lambda runs it', () => {
     expect(decisions).toEqual([
       expect.objectContaining({
         _aws: expect.objectContaining({
-          CloudWatchMetrics: [expect.objectContaining({ Namespace: METRICS_NAMESPACE })],
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: DEFAULT_NAMESPACE })],
         }),
         service: 'test',
         target: 'web',

@@ -158,9 +158,10 @@ export async function cleanup(ctx: CliContext): Promise<number> {
   });
   // Asked for, a report is e-mailed even when it has nothing to tell: the one who asked is told so.
   if (where.notifier && !report.notification) {
+    const text = renderCleanup(report);
     const notification = await ctx.notify(
       where.notifier,
-      resultEmail('cleanup', renderCleanup(report).split('\n')[0]!, renderCleanup(report), 'report'),
+      resultEmail('cleanup', text.split('\n')[0]!, text, 'report'),
     );
     if (notification) report.notification = notification;
   }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, type MetricName } from '../../../lib/telemetry/telemetry';
-import { DEFAULT_NAMESPACE } from '../../../lib/telemetry/emf-telemetry';
+import { DEFAULT_NAMESPACE } from '../../../lib/telemetry/telemetry';
 
 const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('### Logs and metrics'), readme.indexOf('## The policy file'));
